@@ -1,0 +1,425 @@
+/**
+ * What each `dag` command does, as plain functions over an experiment and a
+ * store; the command line (cli.ts) only parses flags and prints.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+import { Effect, Graph } from "effect";
+
+import { decodeParquet } from "../cache/parquet.ts";
+import { Store, sha256, type NodeRecord } from "../cache/store.ts";
+import { isFixedList, type NodeKind, type Table } from "../kind/index.ts";
+import { UsageError } from "./errors.ts";
+import { Executor, localExecutor } from "./executor.ts";
+import { runJob, type Job } from "./job.ts";
+import { downstreamOf, upstreamOf } from "./graph.ts";
+import { readLock } from "./lock.ts";
+import { makePlan, type Plan, type PlanNode } from "./plan.ts";
+import { Reporter } from "./progress.ts";
+import { runExperiment, type NodeResult } from "./run.ts";
+import { loadExperiment, suggest, type Experiment } from "./spec.ts";
+
+
+export interface Context {
+  readonly kinds: ReadonlyMap<string, NodeKind>;
+  readonly cacheDir: string;
+}
+
+/** `--cache DIR`, else $DAG_CACHE, else `.dag` in the working directory. */
+export const resolveCacheDir = (flag: string | undefined): string =>
+  path.resolve(flag ?? process.env.DAG_CACHE ?? ".dag");
+
+export const load = (ctx: Context, spec: string, sets: readonly string[]): Experiment =>
+  loadExperiment(path.resolve(spec), { kinds: ctx.kinds, sets });
+
+const nodeOrFail = (exp: Experiment, id: string) => {
+  const node = exp.byId.get(id);
+  if (node === undefined) {
+    throw new UsageError({ reason: `no node '${id}' in ${exp.file}${suggest(id, exp.byId.keys())}` });
+  }
+  return node;
+};
+
+// ---------------------------------------------------------------------------
+// plan
+
+export const plan = (ctx: Context, exp: Experiment): Plan =>
+  makePlan(exp, new Store(ctx.cacheDir), readLock(exp.lockFile));
+
+export const formatPlanTable = (nodes: readonly PlanNode[]): string => {
+  const idW = Math.min(48, Math.max(4, ...nodes.map((n) => n.id.length)));
+  const kindW = Math.max(4, ...nodes.map((n) => n.kind.length));
+  const lines = [`${"node".padEnd(idW)}  ${"kind".padEnd(kindW)}  state   key       reasons`];
+  for (const n of nodes) {
+    const key = n.key === null ? "-" : n.key.slice(0, 8);
+    lines.push(
+      `${n.id.padEnd(idW)}  ${n.kind.padEnd(kindW)}  ${n.state.padEnd(6)}  ${key.padEnd(8)}  ${n.reasons.join("; ")}`,
+    );
+  }
+  const toRun = nodes.filter((n) => n.state === "run").length;
+  lines.push(`${nodes.length} nodes: ${toRun} to run, ${nodes.length - toRun} cached`);
+  return lines.join("\n");
+};
+
+// ---------------------------------------------------------------------------
+// run
+
+export interface RunSummary {
+  readonly results: ReadonlyMap<string, NodeResult>;
+  readonly counts: Record<"ran" | "cached" | "failed" | "skipped", number>;
+  readonly elapsedMs: number;
+}
+
+export const run = async (
+  ctx: Context,
+  exp: Experiment,
+  opts: { jobs: number; verbose: boolean; tty: boolean; write: (s: string) => void; writeLock?: boolean },
+): Promise<RunSummary> => {
+  const store = new Store(ctx.cacheDir);
+  const reporter = new Reporter({
+    total: exp.nodes.length,
+    jobs: opts.jobs,
+    tty: opts.tty,
+    verbose: opts.verbose,
+    write: opts.write,
+  });
+  try {
+    const results = await Effect.runPromise(
+      runExperiment(exp, {
+        store,
+        reporter,
+        lockFile: opts.writeLock === false ? undefined : exp.lockFile,
+        previousLock: readLock(exp.lockFile),
+      }).pipe(Effect.provide(localExecutor(opts.jobs, ctx.kinds)), Effect.scoped),
+    );
+    const { elapsedMs, ...counts } = reporter.close();
+    return { results, counts, elapsedMs };
+  } finally {
+    reporter.close();
+  }
+};
+
+// ---------------------------------------------------------------------------
+// lineage
+
+export interface LineageNode {
+  readonly id: string;
+  readonly kind: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly inputs: Readonly<Record<string, readonly string[]>>;
+  readonly key: string | null;
+  readonly state: "cached" | "run";
+  readonly outputs: Readonly<Record<string, string>>;
+}
+
+export const lineage = (ctx: Context, exp: Experiment, id: string, down: boolean): LineageNode[] => {
+  nodeOrFail(exp, id);
+  const ids = down ? downstreamOf(exp.graph, id) : upstreamOf(exp.graph, id);
+  const p = plan(ctx, exp);
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  return ids.map((nid) => {
+    const node = exp.byId.get(nid)!;
+    const record = p.cached.get(nid);
+    return {
+      id: nid,
+      kind: node.kind.name,
+      params: node.params,
+      inputs: Object.fromEntries(Object.entries(node.inputs).map(([k, r]) => [k, r.ids])),
+      key: byId.get(nid)!.key,
+      state: byId.get(nid)!.state,
+      outputs: Object.fromEntries(Object.entries(record?.outputs ?? {}).map(([k, o]) => [k, o.hash])),
+    };
+  });
+};
+
+const short = (h: string | null): string => (h === null ? "(not yet known)" : h.slice(0, 12));
+
+export const formatLineage = (
+  nodes: readonly LineageNode[],
+  format: "text" | "json" | "mermaid" | "dot",
+): string => {
+  if (format === "json") return JSON.stringify({ nodes }, null, 2);
+  if (format === "text") {
+    return nodes
+      .map((n) => {
+        const lines = [`${n.id}  (${n.kind}, ${n.state})`, `  key     ${short(n.key)}`];
+        const params = Object.entries(n.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+        if (params.length > 0) lines.push(`  params  ${params.join(" ")}`);
+        for (const [k, ids] of Object.entries(n.inputs)) lines.push(`  input   ${k} <- ${ids.join(", ")}`);
+        for (const [k, h] of Object.entries(n.outputs)) lines.push(`  output  ${k} ${short(h)}`);
+        return lines.join("\n");
+      })
+      .join("\n\n");
+  }
+  // Mermaid and DOT through effect's Graph renderers, on the lineage subgraph.
+  const index = new Map<string, number>();
+  const g = Graph.directed<LineageNode, string>((m) => {
+    for (const n of nodes) index.set(n.id, Graph.addNode(m, n));
+    for (const n of nodes) {
+      for (const [input, ids] of Object.entries(n.inputs)) {
+        for (const up of ids) {
+          const from = index.get(up);
+          if (from !== undefined) Graph.addEdge(m, from, index.get(n.id)!, input);
+        }
+      }
+    }
+  });
+  const label = (n: LineageNode) => `${n.id}\\n${n.kind}\\n${short(n.key)}`;
+  return format === "mermaid"
+    ? Graph.toMermaid(g, { nodeLabel: (n) => label(n).replaceAll("\\n", "<br/>"), edgeLabel: (e) => e })
+    : Graph.toGraphViz(g, { nodeLabel: label, edgeLabel: (e) => e });
+};
+
+// ---------------------------------------------------------------------------
+// show
+
+export interface ShownTable {
+  readonly id: string;
+  readonly table: string;
+  readonly hash: string;
+  readonly rows: number;
+  readonly schema: readonly { name: string; type: string }[];
+  readonly head: readonly Record<string, unknown>[];
+}
+
+const cellOf = (t: Table, name: string, row: number): unknown => {
+  const c = t.columns[name];
+  if (isFixedList(c)) {
+    const vals = Array.from(c.values.subarray(row * c.size, row * c.size + Math.min(c.size, 4)));
+    return c.size > 4 ? [...vals, `... (${c.size})`] : vals;
+  }
+  const v = (c as ArrayLike<unknown>)[row];
+  return typeof v === "bigint" ? v.toString() : v;
+};
+
+export const show = (ctx: Context, exp: Experiment, id: string, table: string | undefined, rows: number): ShownTable => {
+  const node = nodeOrFail(exp, id);
+  const record = plan(ctx, exp).cached.get(id);
+  if (record === undefined) throw new UsageError({ reason: `${id} has not run with its current inputs: run it first` });
+  const name = table ?? Object.keys(node.kind.outputs)[0];
+  const out = record.outputs[name];
+  if (out === undefined) {
+    throw new UsageError({ reason: `${id} has no output '${name}'; it has ${Object.keys(record.outputs).join(", ")}` });
+  }
+  const decoded = decodeParquet(new Store(ctx.cacheDir).readObject(out.hash));
+  const head: Record<string, unknown>[] = [];
+  for (let r = 0; r < Math.min(rows, decoded.table.numRows); r++) {
+    head.push(Object.fromEntries(decoded.schema.map((c) => [c.name, cellOf(decoded.table, c.name, r)])));
+  }
+  return {
+    id,
+    table: name,
+    hash: out.hash,
+    rows: decoded.table.numRows,
+    schema: decoded.schema.map((c) => ({
+      name: c.name,
+      type: typeof c.type === "object" ? `${c.type.list}[${c.type.size}]` : c.type,
+    })),
+    head,
+  };
+};
+
+export const formatShown = (s: ShownTable): string => {
+  const lines = [
+    `${s.id}:${s.table}  ${s.rows} rows  object ${s.hash.slice(0, 12)}`,
+    `schema: ${s.schema.map((c) => `${c.name}: ${c.type}`).join(", ")}`,
+  ];
+  const cols = s.schema.map((c) => c.name);
+  const cells = s.head.map((r) => cols.map((c) => fmtCell(r[c])));
+  const widths = cols.map((c, i) => Math.min(30, Math.max(c.length, ...cells.map((r) => r[i].length))));
+  lines.push(cols.map((c, i) => c.padEnd(widths[i])).join("  "));
+  for (const r of cells) lines.push(r.map((v, i) => v.slice(0, 30).padEnd(widths[i])).join("  "));
+  return lines.join("\n");
+};
+
+const fmtCell = (v: unknown): string =>
+  typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(6)) : Array.isArray(v) ? `[${v.map(fmtCell).join(", ")}]` : String(v);
+
+// ---------------------------------------------------------------------------
+// audit
+
+export interface AuditReport {
+  readonly ok: boolean;
+  readonly objects: { checked: number; corrupt: string[] };
+  readonly lock: { checked: number; problems: string[] };
+  readonly reexecuted: { id: string; ok: boolean; detail: string }[];
+}
+
+/**
+ * Re-executes nodes in a scratch cache from their recorded inputs and
+ * compares output hashes; verifies every stored object; checks the cache
+ * and the current spec against the lock file.
+ */
+export const audit = async (
+  ctx: Context,
+  exp: Experiment,
+  opts: { sample: number | "all"; jobs: number; seed?: string; onProgress?: (s: string) => void },
+): Promise<AuditReport> => {
+  const store = new Store(ctx.cacheDir);
+
+  const corrupt: string[] = [];
+  const objects = store.listObjects();
+  for (const o of objects) {
+    if (sha256(fs.readFileSync(o.file)) !== o.name) corrupt.push(o.name);
+  }
+
+  const lockProblems: string[] = [];
+  const lock = readLock(exp.lockFile);
+  const p = plan(ctx, exp);
+  if (lock === undefined) lockProblems.push(`no lock file at ${path.relative(process.cwd(), exp.lockFile)}: run the experiment first`);
+  for (const n of p.nodes) {
+    const entry = lock?.nodes[n.id];
+    if (lock === undefined) break;
+    if (entry === undefined) {
+      lockProblems.push(`${n.id}: not in the lock file`);
+      continue;
+    }
+    if (n.key !== entry.key) {
+      lockProblems.push(`${n.id}: the spec gives key ${short(n.key)}, the lock ${short(entry.key)} (${n.reasons.join("; ")})`);
+      continue;
+    }
+    const record = store.readRecord(entry.key);
+    if (record === undefined) {
+      lockProblems.push(`${n.id}: no record for key ${short(entry.key)} in the cache`);
+      continue;
+    }
+    for (const [t, h] of Object.entries(entry.outputs)) {
+      if (record.outputs[t]?.hash !== h) lockProblems.push(`${n.id}: output ${t} is ${short(record.outputs[t]?.hash ?? null)} in the cache, ${short(h)} in the lock`);
+    }
+  }
+
+  // Choose the nodes to re-execute among those with a record.
+  const candidates = p.nodes.filter((n) => p.cached.has(n.id)).map((n) => n.id);
+  const chosen =
+    opts.sample === "all" ? candidates : sampleIds(candidates, opts.sample, opts.seed ?? "audit");
+  const scratchRoot = fs.mkdtempSync(path.join(os.tmpdir(), "dag-audit-"));
+  const reexecuted: AuditReport["reexecuted"] = [];
+  try {
+    const scratch = new Store(scratchRoot);
+    for (const id of chosen) {
+      const record = p.cached.get(id)!;
+      opts.onProgress?.(`re-executing ${id}`);
+      reexecuted.push(await reexecute(ctx, store, scratch, exp, record));
+    }
+  } finally {
+    fs.rmSync(scratchRoot, { recursive: true, force: true });
+  }
+
+  const ok =
+    corrupt.length === 0 && lockProblems.length === 0 && reexecuted.every((r) => r.ok);
+  return { ok, objects: { checked: objects.length, corrupt }, lock: { checked: lock === undefined ? 0 : p.nodes.length, problems: lockProblems }, reexecuted };
+};
+
+/** A deterministic sample, so that an audit can be repeated exactly. */
+const sampleIds = (ids: readonly string[], n: number, seed: string): string[] =>
+  [...ids]
+    .map((id) => ({ id, h: sha256(`${seed}:${id}`) }))
+    .sort((a, b) => (a.h < b.h ? -1 : 1))
+    .slice(0, n)
+    .map((x) => x.id);
+
+const reexecute = async (
+  ctx: Context,
+  store: Store,
+  scratch: Store,
+  exp: Experiment,
+  record: NodeRecord,
+): Promise<{ id: string; ok: boolean; detail: string }> => {
+  const id = record.id;
+  try {
+    // Inputs come from the main cache, verified, copied into the scratch cache.
+    for (const input of Object.values(record.inputs)) {
+      for (const h of input.hashes) scratch.putObject(store.readObject(h));
+    }
+    const job: Job = {
+      nodeId: id,
+      kind: record.kind,
+      key: record.key,
+      params: record.params,
+      inputs: record.inputs,
+      cacheRoot: scratch.root,
+    };
+    const node = exp.byId.get(id);
+    const kind = ctx.kinds.get(record.kind);
+    if (kind === undefined || node === undefined) return { id, ok: false, detail: `kind ${record.kind} is unknown` };
+    const result =
+      kind.weight === "heavy"
+        ? await Effect.runPromise(
+            Effect.gen(function* () {
+              const ex = yield* Executor;
+              return (yield* ex.run(job, kind, () => {})).result;
+            }).pipe(Effect.provide(localExecutor(1, ctx.kinds)), Effect.scoped, Effect.mapError((e) => new Error(e.message))),
+          )
+        : await runJob(job, ctx.kinds, () => {});
+    const diffs: string[] = [];
+    for (const [t, out] of Object.entries(record.outputs)) {
+      const again = result.outputs[t]?.hash;
+      if (again !== out.hash) diffs.push(`${t}: recorded ${short(out.hash)}, re-executed ${short(again ?? null)}`);
+    }
+    return diffs.length === 0
+      ? { id, ok: true, detail: `reproduced ${Object.keys(record.outputs).length} output(s)` }
+      : { id, ok: false, detail: diffs.join("; ") };
+  } catch (e) {
+    return { id, ok: false, detail: `re-execution failed: ${(e as Error).message}` };
+  }
+};
+
+// ---------------------------------------------------------------------------
+// gc
+
+export interface GcReport {
+  readonly records: number;
+  readonly objects: number;
+  readonly temps: number;
+  readonly bytes: number;
+  readonly kept: { records: number; objects: number };
+}
+
+/**
+ * Removes records and objects that no lock file and no current plan of the
+ * given specs reaches, and temp files older than an hour. Do not run it while
+ * a `dag run` on the same cache is writing: a just-written object is not yet
+ * reachable from any lock file.
+ */
+export const gc = (ctx: Context, experiments: readonly Experiment[], dryRun: boolean): GcReport => {
+  const store = new Store(ctx.cacheDir);
+  const keys = new Set<string>();
+  for (const exp of experiments) {
+    for (const e of Object.values(readLock(exp.lockFile)?.nodes ?? {})) keys.add(e.key);
+    for (const r of plan(ctx, exp).cached.values()) keys.add(r.key);
+  }
+  const objects = new Set<string>();
+  for (const key of keys) {
+    const r = store.readRecord(key);
+    if (r === undefined) continue;
+    for (const o of Object.values(r.outputs)) objects.add(o.hash);
+    // Inputs of a kept record stay too, so that it can still be audited.
+    for (const i of Object.values(r.inputs)) for (const h of i.hashes) objects.add(h);
+  }
+
+  let bytes = 0;
+  let nRecords = 0;
+  let nObjects = 0;
+  const remove = (file: string, size: number) => {
+    bytes += size;
+    if (!dryRun) fs.rmSync(file, { force: true });
+  };
+  const records = store.listRecords();
+  for (const r of records) if (!keys.has(r.name)) (nRecords++, remove(r.file, r.size));
+  const objs = store.listObjects();
+  for (const o of objs) if (!objects.has(o.name)) (nObjects++, remove(o.file, o.size));
+  const temps = store.staleTemps(3_600_000);
+  for (const t of temps) remove(t.file, t.size);
+  return {
+    records: nRecords,
+    objects: nObjects,
+    temps: temps.length,
+    bytes,
+    kept: { records: records.length - nRecords, objects: objs.length - nObjects },
+  };
+};
+
+export const formatBytes = (n: number): string =>
+  n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : n < 1 << 30 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${(n / 2 ** 30).toFixed(2)} GiB`;
