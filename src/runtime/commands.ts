@@ -29,7 +29,7 @@ export interface Context {
 
 /** `--cache DIR`, else $DAG_CACHE, else `.dag` in the working directory. */
 export const resolveCacheDir = (flag: string | undefined): string =>
-  path.resolve(flag ?? process.env.DAG_CACHE ?? ".dag");
+  path.resolve(flag ?? (process.env.DAG_CACHE || ".dag"));
 
 export const load = (ctx: Context, spec: string, sets: readonly string[]): Experiment =>
   loadExperiment(path.resolve(spec), { kinds: ctx.kinds, sets });

@@ -577,7 +577,8 @@ export const loadExperiment = (file: string, options: LoadOptions): Experiment =
     const [first, second] = [compiled.cycle[0], compiled.cycle[1] ?? compiled.cycle[0]];
     const consumer = resolved.find((n) => n.id === second)!;
     const input = Object.entries(consumer.inputs).find(([, r]) => r.ids.includes(first))?.[0] ?? "";
-    const loop = [...compiled.cycle, compiled.cycle[0]].join(" -> ");
+    const c = compiled.cycle;
+    const loop = (c.length > 1 && c[0] === c[c.length - 1] ? c : [...c, c[0]]).join(" -> ");
     throw new SpecError({
       problems: [locator.at(["nodes", consumer.entry, "inputs", input], `cycle: ${loop}`)],
     });
