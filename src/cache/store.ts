@@ -50,6 +50,7 @@ export interface NodeRecord {
   readonly params: unknown;
   readonly inputs: Readonly<Record<string, InputRef>>;
   readonly outputs: Readonly<Record<string, OutputRef>>;
+  readonly external?: Readonly<Record<string, string>>;
   readonly seed: string;
   readonly startedAt: string;
   readonly durationMs: number;

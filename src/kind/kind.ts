@@ -64,6 +64,12 @@ export interface NodeKind<P = any> {
    */
   readonly implementation: readonly string[];
   readonly doc?: string;
+  /**
+   * Content that determines the output but lives outside the cache, such as
+   * the sha256 of a catalog file the kind reads. Hashed into the key, so that
+   * editing the file reruns the node.
+   */
+  readonly fingerprint?: (params: P) => Readonly<Record<string, string>>;
   readonly run: (ctx: RunContext<P>) => Promise<Record<string, Table>> | Record<string, Table>;
 }
 

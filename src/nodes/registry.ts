@@ -3,9 +3,19 @@
  * module too, so a kind is found by name on either side.
  */
 import type { NodeKind } from "../kind/index.ts";
+import { kinds as baselineKinds } from "./baseline/index.ts";
+import { kinds as catalogKinds } from "./catalog/index.ts";
+import { kinds as metricsKinds } from "./metrics/index.ts";
+import { observeViews } from "./observe/resample-views.ts";
 import { kinds as toyKinds } from "./toy/index.ts";
 
-export const allKinds: readonly NodeKind[] = [...toyKinds];
+export const allKinds: readonly NodeKind[] = [
+  ...toyKinds,
+  ...catalogKinds,
+  observeViews,
+  ...baselineKinds,
+  ...metricsKinds,
+];
 
 export const kindRegistry: ReadonlyMap<string, NodeKind> = (() => {
   const map = new Map<string, NodeKind>();

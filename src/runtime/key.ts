@@ -59,6 +59,8 @@ export interface KeyParts {
   readonly params: unknown;
   /** Content hashes of the input tables, by input name (arrays for fan-in). */
   readonly inputs: Readonly<Record<string, readonly string[]>>;
+  /** Fingerprints of files outside the cache that the kind reads. */
+  readonly external?: Readonly<Record<string, string>>;
 }
 
 export const nodeKey = (parts: KeyParts): string =>

@@ -21,6 +21,8 @@ export interface LockEntry {
   readonly inputs: Readonly<Record<string, readonly string[]>>;
   /** Output table name -> content hash. */
   readonly outputs: Readonly<Record<string, string>>;
+  /** Fingerprints of files outside the cache, when the kind reads any. */
+  readonly external?: Readonly<Record<string, string>>;
 }
 
 export interface LockFile {
@@ -37,6 +39,7 @@ export const entryOf = (record: NodeRecord): LockEntry => ({
   params: record.params,
   inputs: Object.fromEntries(Object.entries(record.inputs).map(([k, v]) => [k, v.hashes])),
   outputs: Object.fromEntries(Object.entries(record.outputs).map(([k, v]) => [k, v.hash])),
+  ...(record.external === undefined ? {} : { external: record.external }),
 });
 
 /** The lock file, or undefined when there is none or it cannot be read as one. */

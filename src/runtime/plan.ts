@@ -32,12 +32,14 @@ export const keyPartsOf = (node: NodeInstance, lookup: OutputLookup): KeyParts |
     }
     inputs[name] = hashes;
   }
+  const external = node.kind.fingerprint?.(node.params);
   return {
     kind: node.kind.name,
     version: node.kind.version,
     implementation: implementationHash(node.kind),
     params: node.params,
     inputs,
+    ...(external === undefined ? {} : { external }),
   };
 };
 
@@ -82,6 +84,10 @@ export const reasonsFor = (
       const changed = ids.filter((_, i) => before[i] !== hashes[i]);
       reasons.push(`input ${name}: output of ${summarise(changed.length > 0 ? changed : ids)} changed`);
     }
+  }
+  const ext = parts?.external ?? {};
+  for (const [name, fp] of Object.entries(ext)) {
+    if (lock.external?.[name] !== fp) reasons.push(`${name} changed (${fp.slice(0, 19)})`);
   }
   for (const up of pendingUpstream) reasons.push(`upstream ${up} will run`);
   if (reasons.length === 0) reasons.push("key scheme changed");

@@ -107,6 +107,7 @@ export const runExperiment = (exp: Experiment, opts: RunOptions) =>
           params: node.params,
           inputs: job.inputs,
           outputs: result.outputs,
+          ...(parts.external === undefined ? {} : { external: parts.external }),
           seed: key,
           startedAt,
           durationMs: Math.round(result.durationMs),
