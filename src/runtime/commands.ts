@@ -13,7 +13,7 @@ import { Store, sha256, type NodeRecord } from "../cache/store.ts";
 import { isFixedList, type NodeKind, type Table } from "../kind/index.ts";
 import { UsageError } from "./errors.ts";
 import { Executor, localExecutor } from "./executor.ts";
-import { runJob, type Job } from "./job.ts";
+import type { Job } from "./job.ts";
 import { downstreamOf, upstreamOf } from "./graph.ts";
 import { readLock } from "./lock.ts";
 import { makePlan, type Plan, type PlanNode } from "./plan.ts";
@@ -295,14 +295,21 @@ export const audit = async (
   const chosen =
     opts.sample === "all" ? candidates : sampleIds(candidates, opts.sample, opts.seed ?? "audit");
   const scratchRoot = fs.mkdtempSync(path.join(os.tmpdir(), "dag-audit-"));
-  const reexecuted: AuditReport["reexecuted"] = [];
+  const scratch = new Store(scratchRoot);
+  let reexecuted: AuditReport["reexecuted"];
   try {
-    const scratch = new Store(scratchRoot);
-    for (const id of chosen) {
-      const record = p.cached.get(id)!;
-      opts.onProgress?.(`re-executing ${id}`);
-      reexecuted.push(await reexecute(ctx, store, scratch, exp, record));
-    }
+    // One executor for the whole audit: heavy nodes reuse its workers.
+    reexecuted = await Effect.runPromise(
+      Effect.gen(function* () {
+        const executor = yield* Executor;
+        const out: AuditReport["reexecuted"] = [];
+        for (const id of chosen) {
+          opts.onProgress?.(`re-executing ${id}`);
+          out.push(yield* reexecute(ctx, executor, store, scratch, p.cached.get(id)!));
+        }
+        return out;
+      }).pipe(Effect.provide(localExecutor(opts.jobs, ctx.kinds)), Effect.scoped),
+    );
   } finally {
     fs.rmSync(scratchRoot, { recursive: true, force: true });
   }
@@ -320,19 +327,28 @@ const sampleIds = (ids: readonly string[], n: number, seed: string): string[] =>
     .slice(0, n)
     .map((x) => x.id);
 
-const reexecute = async (
+const reexecute = (
   ctx: Context,
+  executor: Executor["Service"],
   store: Store,
   scratch: Store,
-  exp: Experiment,
   record: NodeRecord,
-): Promise<{ id: string; ok: boolean; detail: string }> => {
-  const id = record.id;
-  try {
+) =>
+  Effect.gen(function* () {
+    const id = record.id;
+    const kind = ctx.kinds.get(record.kind);
+    if (kind === undefined) return { id, ok: false, detail: `kind ${record.kind} is unknown` };
     // Inputs come from the main cache, verified, copied into the scratch cache.
-    for (const input of Object.values(record.inputs)) {
-      for (const h of input.hashes) scratch.putObject(store.readObject(h));
-    }
+    const copied = yield* Effect.try({
+      try: () => {
+        for (const input of Object.values(record.inputs)) {
+          for (const h of input.hashes) scratch.putObject(store.readObject(h));
+        }
+      },
+      catch: (e) => (e as Error).message,
+    }).pipe(Effect.result);
+    if (copied._tag === "Failure") return { id, ok: false, detail: `input unreadable: ${copied.failure}` };
+
     const job: Job = {
       nodeId: id,
       kind: record.kind,
@@ -341,30 +357,17 @@ const reexecute = async (
       inputs: record.inputs,
       cacheRoot: scratch.root,
     };
-    const node = exp.byId.get(id);
-    const kind = ctx.kinds.get(record.kind);
-    if (kind === undefined || node === undefined) return { id, ok: false, detail: `kind ${record.kind} is unknown` };
-    const result =
-      kind.weight === "heavy"
-        ? await Effect.runPromise(
-            Effect.gen(function* () {
-              const ex = yield* Executor;
-              return (yield* ex.run(job, kind, () => {})).result;
-            }).pipe(Effect.provide(localExecutor(1, ctx.kinds)), Effect.scoped, Effect.mapError((e) => new Error(e.message))),
-          )
-        : await runJob(job, ctx.kinds, () => {});
+    const ran = yield* executor.run(job, kind, () => {}).pipe(Effect.result);
+    if (ran._tag === "Failure") return { id, ok: false, detail: `re-execution failed: ${ran.failure.message}` };
     const diffs: string[] = [];
     for (const [t, out] of Object.entries(record.outputs)) {
-      const again = result.outputs[t]?.hash;
+      const again = ran.success.result.outputs[t]?.hash;
       if (again !== out.hash) diffs.push(`${t}: recorded ${short(out.hash)}, re-executed ${short(again ?? null)}`);
     }
     return diffs.length === 0
       ? { id, ok: true, detail: `reproduced ${Object.keys(record.outputs).length} output(s)` }
       : { id, ok: false, detail: diffs.join("; ") };
-  } catch (e) {
-    return { id, ok: false, detail: `re-execution failed: ${(e as Error).message}` };
-  }
-};
+  });
 
 // ---------------------------------------------------------------------------
 // gc
