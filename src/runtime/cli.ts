@@ -21,6 +21,7 @@ import {
   lineage,
   load,
   plan,
+  report,
   resolveCacheDir,
   run,
   show,
@@ -92,7 +93,10 @@ const runCmd = Command.make(
       if (failed + skipped > 0) {
         for (const [id, r] of summary.results) if (r.status === "failed") err(`failed: ${id}: ${r.error}`);
         process.exitCode = 1;
+        return;
       }
+      const files = await report(ctx, exp);
+      if (files.length > 0) out(`report: ${path.dirname(files[0])}/ (${files.map((f) => path.basename(f)).join(", ")})`);
     }),
 ).pipe(Command.withDescription("run every node that is not cached, in parallel"));
 
@@ -200,9 +204,18 @@ const gcCmd = Command.make(
     }),
 ).pipe(Command.withDescription("remove cache entries that no spec or lock file reaches"));
 
+const reportCmd = Command.make("report", { spec, sets, cache }, (a) =>
+  guarded(async () => {
+    const ctx = ctxOf(a.cache);
+    const files = await report(ctx, load(ctx, a.spec, a.sets));
+    if (files.length === 0) out("nothing to report: no finished metrics nodes in this experiment");
+    for (const f of files) out(f);
+  }),
+).pipe(Command.withDescription("write the paper's table and figures under results/<experiment>/"));
+
 export const dag = Command.make("dag").pipe(
   Command.withDescription("declarative, cached, parallel dataflow for experiments"),
-  Command.withSubcommands([runCmd, planCmd, lineageCmd, showCmd, auditCmd, gcCmd]),
+  Command.withSubcommands([runCmd, planCmd, lineageCmd, showCmd, auditCmd, gcCmd, reportCmd]),
 );
 
 export const runCli = Command.run(dag, { version: "0.1.0" });

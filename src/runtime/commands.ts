@@ -426,3 +426,39 @@ export const gc = (ctx: Context, experiments: readonly Experiment[], dryRun: boo
 
 export const formatBytes = (n: number): string =>
   n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : n < 1 << 30 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${(n / 2 ** 30).toFixed(2)} GiB`;
+
+// ---------------------------------------------------------------------------
+// report
+
+/**
+ * Writes the experiment's report under `results/<experiment>/` from the
+ * outputs of nodes that are cached with their current inputs. Returns the
+ * files written (relative to the working directory).
+ */
+export const report = async (ctx: Context, exp: Experiment, outRoot = "results"): Promise<string[]> => {
+  const { reporters } = await import("../pipelines/report.ts");
+  const nodes = exp.nodes.map((n) => ({ id: n.id, kind: n.kind.name }));
+  const chosen = reporters.filter((r) => r.applies(nodes));
+  if (chosen.length === 0) return [];
+  const store = new Store(ctx.cacheDir);
+  const cached = plan(ctx, exp).cached;
+  const read = (id: string, table: string) => {
+    const out = cached.get(id)?.outputs[table];
+    return out === undefined ? undefined : decodeParquet(store.readObject(out.hash)).table;
+  };
+  // The experiment name passed the spec's name pattern: no '/', no '..'.
+  const dir = path.join(outRoot, exp.name);
+  const written: string[] = [];
+  for (const r of chosen) {
+    for (const f of await r.render(nodes, read)) {
+      const target = path.join(dir, f.path);
+      if (path.relative(dir, target).startsWith("..")) throw new Error(`report file ${f.path} leaves ${dir}`);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      const tmp = `${target}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, f.bytes);
+      fs.renameSync(tmp, target);
+      written.push(target);
+    }
+  }
+  return written;
+};
