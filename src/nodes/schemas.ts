@@ -66,6 +66,7 @@ export const imagesSchema = (size: number): TableSchema => [
   { name: "m", type: "f64", doc: "log10 M200c, dex (the target)" },
   { name: "fold", type: "i32" },
   { name: "set", type: "utf8" },
+  { name: "validation", type: "bool", doc: "host is in the validation 10%" },
   { name: "image", type: { list: "f32", size } },
 ];
 

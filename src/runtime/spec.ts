@@ -443,11 +443,18 @@ export const loadExperiment = (file: string, options: LoadOptions): Experiment =
     for (const [name, spec_] of Object.entries(entry.foreach ?? {})) {
       const vp: Path = [...at, "foreach", name];
       const value = resolveRefs(spec_, vp, {}, params, problems, locator, used, []);
-      if (!Array.isArray(value) || value.length === 0) {
-        problems.push(locator.at(vp, `foreach '${name}' must be a non-empty list, got ${describe(value)}`));
+      // A count N stands for 0, 1, ..., N-1 (boxes, folds).
+      const list =
+        typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= MAX_INSTANCES
+          ? Array.from({ length: value }, (_, i) => i)
+          : value;
+      if (!Array.isArray(list) || list.length === 0) {
+        problems.push(
+          locator.at(vp, `foreach '${name}' must be a non-empty list or a count, got ${describe(value)}`),
+        );
         continue;
       }
-      vars.push([name, value]);
+      vars.push([name, list]);
     }
     const combos = product(vars);
     if (instances.length + combos.length > MAX_INSTANCES) {
