@@ -5,14 +5,27 @@
 import type { NodeKind } from "../kind/index.ts";
 import { kinds as baselineKinds } from "./baseline/index.ts";
 import { kinds as catalogKinds } from "./catalog/index.ts";
+import { kinds as kdeKinds } from "./kde/index.ts";
 import { kinds as metricsKinds } from "./metrics/index.ts";
+import { kinds as mlKinds } from "./ml/index.ts";
+import { observeCatalog } from "./observe/catalog.ts";
+import { observeCalibration } from "./observe/calibrationKind.ts";
+import { observeAxisViews, observeCylinders } from "./observe/cylinderKinds.ts";
 import { observeViews } from "./observe/resample-views.ts";
 import { kinds as toyKinds } from "./toy/index.ts";
+import { kinds as universeKinds } from "./universe/index.ts";
 
 export const allKinds: readonly NodeKind[] = [
   ...toyKinds,
+  ...universeKinds,
   ...catalogKinds,
   observeViews,
+  observeAxisViews,
+  observeCylinders,
+  observeCatalog,
+  observeCalibration,
+  ...kdeKinds,
+  ...mlKinds,
   ...baselineKinds,
   ...metricsKinds,
 ];

@@ -69,6 +69,10 @@ const runCmd = Command.make(
   "run",
   {
     spec,
+    targets: Argument.String("node-id").pipe(
+      Argument.variadic(),
+      Argument.withDescription("run only these nodes and what they need (default: all)"),
+    ),
     sets,
     cache,
     jobs: Flag.Int("jobs").pipe(Flag.withDefault(defaultJobs()), Flag.withDescription("parallel workers")),
@@ -81,6 +85,7 @@ const runCmd = Command.make(
       if (a.jobs < 1) throw new UsageError({ reason: "--jobs must be at least 1" });
       out(`${exp.name}: ${exp.nodes.length} nodes, cache ${path.relative(process.cwd(), ctx.cacheDir) || "."}, ${a.jobs} worker(s)`);
       const summary = await run(ctx, exp, {
+        targets: a.targets,
         jobs: a.jobs,
         verbose: a.verbose,
         tty: process.stdout.isTTY === true,
@@ -88,7 +93,7 @@ const runCmd = Command.make(
       });
       const { ran, cached, failed, skipped } = summary.counts;
       out(
-        `${exp.nodes.length} nodes: ${ran} ran, ${cached} cached, ${failed} failed, ${skipped} skipped in ${(summary.elapsedMs / 1000).toFixed(2)}s`,
+        `${ran + cached + failed + skipped} nodes: ${ran} ran, ${cached} cached, ${failed} failed, ${skipped} skipped in ${(summary.elapsedMs / 1000).toFixed(2)}s`,
       );
       if (failed + skipped > 0) {
         for (const [id, r] of summary.results) if (r.status === "failed") err(`failed: ${id}: ${r.error}`);

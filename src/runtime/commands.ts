@@ -75,11 +75,23 @@ export interface RunSummary {
 export const run = async (
   ctx: Context,
   exp: Experiment,
-  opts: { jobs: number; verbose: boolean; tty: boolean; write: (s: string) => void; writeLock?: boolean },
+  opts: {
+    jobs: number;
+    verbose: boolean;
+    tty: boolean;
+    write: (s: string) => void;
+    writeLock?: boolean;
+    /** Run only these nodes and everything they depend on. */
+    targets?: readonly string[];
+  },
 ): Promise<RunSummary> => {
   const store = new Store(ctx.cacheDir);
+  let only: Set<string> | undefined;
+  if (opts.targets !== undefined && opts.targets.length > 0) {
+    only = new Set(opts.targets.flatMap((t) => upstreamOf(exp.graph, nodeOrFail(exp, t).id)));
+  }
   const reporter = new Reporter({
-    total: exp.nodes.length,
+    total: only?.size ?? exp.nodes.length,
     jobs: opts.jobs,
     tty: opts.tty,
     verbose: opts.verbose,
@@ -92,6 +104,7 @@ export const run = async (
         reporter,
         lockFile: opts.writeLock === false ? undefined : exp.lockFile,
         previousLock: readLock(exp.lockFile),
+        only,
       }).pipe(Effect.provide(localExecutor(opts.jobs, ctx.kinds)), Effect.scoped),
     );
     const { elapsedMs, ...counts } = reporter.close();
@@ -112,6 +125,9 @@ export interface LineageNode {
   readonly key: string | null;
   readonly state: "cached" | "run";
   readonly outputs: Readonly<Record<string, string>>;
+  /** What the kind noted when it ran (backend, counts...), and how long it took. */
+  readonly notes?: Readonly<Record<string, unknown>>;
+  readonly durationMs?: number;
 }
 
 export const lineage = (ctx: Context, exp: Experiment, id: string, down: boolean): LineageNode[] => {
@@ -130,6 +146,7 @@ export const lineage = (ctx: Context, exp: Experiment, id: string, down: boolean
       key: byId.get(nid)!.key,
       state: byId.get(nid)!.state,
       outputs: Object.fromEntries(Object.entries(record?.outputs ?? {}).map(([k, o]) => [k, o.hash])),
+      ...(record === undefined ? {} : { notes: record.notes, durationMs: record.durationMs }),
     };
   });
 };
@@ -149,6 +166,9 @@ export const formatLineage = (
         if (params.length > 0) lines.push(`  params  ${params.join(" ")}`);
         for (const [k, ids] of Object.entries(n.inputs)) lines.push(`  input   ${k} <- ${ids.join(", ")}`);
         for (const [k, h] of Object.entries(n.outputs)) lines.push(`  output  ${k} ${short(h)}`);
+        for (const [k, v] of Object.entries(n.notes ?? {})) {
+          lines.push(`  note    ${k}=${JSON.stringify(v).slice(0, 100)}`);
+        }
         return lines.join("\n");
       })
       .join("\n\n");
