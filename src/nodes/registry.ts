@@ -12,6 +12,7 @@ import { observeCatalog } from "./observe/catalog.ts";
 import { observeCalibration } from "./observe/calibrationKind.ts";
 import { observeAxisViews, observeCylinders } from "./observe/cylinderKinds.ts";
 import { observeViews } from "./observe/resample-views.ts";
+import { kinds as observedKinds } from "./observed/index.ts";
 import { kinds as toyKinds } from "./toy/index.ts";
 import { kinds as universeKinds } from "./universe/index.ts";
 
@@ -28,6 +29,7 @@ export const allKinds: readonly NodeKind[] = [
   ...mlKinds,
   ...baselineKinds,
   ...metricsKinds,
+  ...observedKinds,
 ];
 
 export const kindRegistry: ReadonlyMap<string, NodeKind> = (() => {

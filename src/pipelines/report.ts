@@ -48,4 +48,48 @@ const paperReport: Reporter = {
   },
 };
 
-export const reporters: readonly Reporter[] = [paperReport];
+const fmt = (v: number): string =>
+  !Number.isFinite(v) ? (Number.isNaN(v) ? "" : v > 0 ? "inf" : "-inf") : Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(4);
+
+/** The universe's calibration table (observe.calibration) as Markdown and CSV. */
+const calibrationReport: Reporter = {
+  name: "calibration",
+  applies: (nodes) => nodes.some((n) => n.kind === "observe.calibration"),
+  render: async (nodes, read) => {
+    const node = nodes.find((n) => n.kind === "observe.calibration")!;
+    const t = read(node.id, "calibration");
+    if (t === undefined) return [];
+    const col = (name: string) => t.columns[name] as ArrayLike<number | string>;
+    const rows = Array.from({ length: t.numRows }, (_, i) => ({
+      metric: String(col("metric")[i]),
+      mLo: fmt(Number(col("m_lo")[i])),
+      mHi: fmt(Number(col("m_hi")[i])),
+      value: fmt(Number(col("value")[i])),
+      reference: fmt(Number(col("reference")[i])),
+      n: String(col("n")[i]),
+    }));
+    const md = [
+      "# Calibration of the universe",
+      "",
+      "Measured on this experiment's universe (`observe.calibration`); references are the",
+      "Tinker (2008) prediction for halo counts and the targets of SCIENCE.md otherwise.",
+      "",
+      "| metric | m from | m to | value | reference | n |",
+      "|---|---:|---:|---:|---:|---:|",
+      ...rows.map((r) => `| ${r.metric} | ${r.mLo} | ${r.mHi} | ${r.value} | ${r.reference} | ${r.n} |`),
+      "",
+    ].join("\n");
+    const csv = [
+      "metric,m_lo,m_hi,value,reference,n",
+      ...rows.map((r) => [r.metric, r.mLo, r.mHi, r.value, r.reference, r.n].join(",")),
+      "",
+    ].join("\n");
+    const enc = new TextEncoder();
+    return [
+      { path: "calibration.md", bytes: enc.encode(md) },
+      { path: "calibration.csv", bytes: enc.encode(csv) },
+    ];
+  },
+};
+
+export const reporters: readonly Reporter[] = [paperReport, calibrationReport];
