@@ -64,7 +64,11 @@ const child = async (mode: string, spec: string, cacheDir: string, jobs: number)
   if (mode === "plan") {
     const p = plan(ctx, exp);
     const t1 = performance.now();
-    return { loadMs: loaded - t0, planMs: t1 - loaded, toRun: p.nodes.filter((x) => x.state === "run").length };
+    return {
+      loadMs: loaded - t0,
+      planMs: t1 - loaded,
+      toRun: p.nodes.filter((x) => x.state === "run").length,
+    };
   }
   const s = await run(ctx, exp, { jobs, verbose: false, tty: false, write: () => {} });
   const t1 = performance.now();
@@ -73,15 +77,21 @@ const child = async (mode: string, spec: string, cacheDir: string, jobs: number)
 
 const measure = (mode: string, spec: string, cacheDir: string, jobs = 2) => {
   const started = performance.now();
-  const r = spawnSync(process.execPath, [import.meta.filename, "--child", mode, spec, cacheDir, String(jobs)], {
-    encoding: "utf8",
-    maxBuffer: 1 << 26,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [import.meta.filename, "--child", mode, spec, cacheDir, String(jobs)],
+    {
+      encoding: "utf8",
+      maxBuffer: 1 << 26,
+    },
+  );
   const wallMs = performance.now() - started;
   if (r.status !== 0) throw new Error(r.stderr);
   const lines = r.stdout.trim().split("\n");
   return { ...JSON.parse(lines[lines.length - 1]), processWallMs: Math.round(wallMs) };
 };
+
+const ms = (x: number): string => `${x.toFixed(0)} ms`;
 
 const main = async () => {
   if (process.argv[2] === "--child") {
@@ -93,7 +103,9 @@ const main = async () => {
   }
   const sizes = process.argv[2] ? [Number(process.argv[2])] : [1000, 10000];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dag-bench-"));
-  console.log(`node ${process.version}, ${os.availableParallelism()} cores, ${os.cpus()[0]?.model}`);
+  console.log(
+    `node ${process.version}, ${os.availableParallelism()} cores, ${os.cpus()[0]?.model}`,
+  );
   for (const n of sizes) {
     const spec = path.join(dir, `graph-${n}.yaml`);
     fs.writeFileSync(spec, graphSpec(n));
@@ -104,10 +116,22 @@ const main = async () => {
     const cached = measure("run", spec, cache);
     const perNodeUs = (x: number) => ((x * 1000) / n).toFixed(0);
     console.log(`\n${n} nodes`);
-    console.log(`  plan, empty cache : load ${planEmpty.loadMs.toFixed(0)} ms + plan ${planEmpty.planMs.toFixed(0)} ms, peak ${planEmpty.peakRssMiB} MiB`);
-    console.log(`  run, empty cache  : ${first.runMs.toFixed(0)} ms (${perNodeUs(first.runMs)} us/node incl. Parquet writes), peak ${first.peakRssMiB} MiB`);
-    console.log(`  plan, all cached  : load ${planCached.loadMs.toFixed(0)} ms + plan ${planCached.planMs.toFixed(0)} ms, peak ${planCached.peakRssMiB} MiB`);
-    console.log(`  run, all cached   : ${cached.runMs.toFixed(0)} ms after start-up (${perNodeUs(cached.runMs)} us/node), whole process ${cached.processWallMs} ms, peak ${cached.peakRssMiB} MiB`);
+    console.log(
+      `  plan, empty cache : load ${ms(planEmpty.loadMs)} + plan ${ms(planEmpty.planMs)}, ` +
+        `peak ${planEmpty.peakRssMiB} MiB`,
+    );
+    console.log(
+      `  run, empty cache  : ${ms(first.runMs)} (${perNodeUs(first.runMs)} us/node incl. ` +
+        `Parquet writes), peak ${first.peakRssMiB} MiB`,
+    );
+    console.log(
+      `  plan, all cached  : load ${ms(planCached.loadMs)} + plan ${ms(planCached.planMs)}, ` +
+        `peak ${planCached.peakRssMiB} MiB`,
+    );
+    console.log(
+      `  run, all cached   : ${ms(cached.runMs)} after start-up (${perNodeUs(cached.runMs)} ` +
+        `us/node), whole process ${cached.processWallMs} ms, peak ${cached.peakRssMiB} MiB`,
+    );
   }
 
   if (process.argv[2] === undefined) {
@@ -117,7 +141,9 @@ const main = async () => {
     const two = measure("run", spec, path.join(dir, "cpu-2"), 2);
     console.log(`\n8 CPU-bound toy.square nodes`);
     console.log(`  --jobs 1: ${one.runMs.toFixed(0)} ms`);
-    console.log(`  --jobs 2: ${two.runMs.toFixed(0)} ms  (speed-up ${(one.runMs / two.runMs).toFixed(2)}x)`);
+    console.log(
+      `  --jobs 2: ${two.runMs.toFixed(0)} ms  (speed-up ${(one.runMs / two.runMs).toFixed(2)}x)`,
+    );
   }
   fs.rmSync(dir, { recursive: true, force: true });
 };

@@ -75,7 +75,9 @@ const toVector = (col: Column, t: ColumnType, numRows: number): Vector => {
     const list = col as { size: number; values: Float32Array | Float64Array };
     const itemType = t.list === "f32" ? new Float32() : new Float64();
     const child = makeData({ type: itemType, length: list.values.length, data: list.values });
-    return makeVector(makeData({ type: type as FixedSizeList, length: numRows, nullCount: 0, child }));
+    return makeVector(
+      makeData({ type: type as FixedSizeList, length: numRows, nullCount: 0, child }),
+    );
   }
   if (t === "utf8") return vectorFromArray(col as string[], new Utf8());
   if (t === "bool") {
@@ -83,16 +85,21 @@ const toVector = (col: Column, t: ColumnType, numRows: number): Vector => {
     return makeVector(makeData({ type: new Bool(), length: numRows, nullCount: 0, data }));
   }
   // Numeric columns: the typed array is the Arrow buffer as it is.
-  return makeVector(makeData({ type: type as any, length: numRows, nullCount: 0, data: col as any }));
+  return makeVector(
+    makeData({ type: type as any, length: numRows, nullCount: 0, data: col as any }),
+  );
 };
 
 /** Encodes a table as Parquet bytes; the table must match its schema. */
 export const encodeParquet = (table: Table, schema: TableSchema): Uint8Array => {
   const problems = checkTable(table, schema);
-  if (problems.length > 0) throw new Error(`table does not match its schema: ${problems.join("; ")}`);
+  if (problems.length > 0)
+    throw new Error(`table does not match its schema: ${problems.join("; ")}`);
 
   const fields = schema.map((c) => new Field(c.name, arrowType(c.type), false));
-  const children = schema.map((c) => toVector(table.columns[c.name], c.type, table.numRows).data[0]);
+  const children = schema.map(
+    (c) => toVector(table.columns[c.name], c.type, table.numRows).data[0],
+  );
   const struct = makeData({
     type: new Struct(fields),
     length: table.numRows,
@@ -106,7 +113,8 @@ export const encodeParquet = (table: Table, schema: TableSchema): Uint8Array => 
     .setCompression(parquet.Compression.ZSTD)
     .setDictionaryEnabled(false)
     .setCreatedBy(CREATED_BY);
-  for (const c of schema) if (c.type === "utf8") props = props.setColumnDictionaryEnabled(c.name, true);
+  for (const c of schema)
+    if (c.type === "utf8") props = props.setColumnDictionaryEnabled(c.name, true);
   return parquet.writeParquet(wasmTable, props.build());
 };
 

@@ -137,7 +137,8 @@ export class Store {
       throw e;
     }
     const actual = sha256(bytes);
-    if (actual !== hash) throw new CorruptObjectError(hash, file, `its bytes hash to ${actual.slice(0, 12)}`);
+    if (actual !== hash)
+      throw new CorruptObjectError(hash, file, `its bytes hash to ${actual.slice(0, 12)}`);
     return bytes;
   }
 

@@ -25,7 +25,8 @@ export interface Reporter {
   readonly render: (nodes: readonly ReportNode[], read: ReadOutput) => Promise<ReportFile[]>;
 }
 
-const present = (tables: (Table | undefined)[]): Table[] => tables.filter((t): t is Table => t !== undefined);
+const present = (tables: (Table | undefined)[]): Table[] =>
+  tables.filter((t): t is Table => t !== undefined);
 
 /** The paper's Table 2 and Figures 2-5 from the metrics nodes. */
 const paperReport: Reporter = {
@@ -49,7 +50,15 @@ const paperReport: Reporter = {
 };
 
 const fmt = (v: number): string =>
-  !Number.isFinite(v) ? (Number.isNaN(v) ? "" : v > 0 ? "inf" : "-inf") : Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(4);
+  !Number.isFinite(v)
+    ? Number.isNaN(v)
+      ? ""
+      : v > 0
+        ? "inf"
+        : "-inf"
+    : Math.abs(v) >= 100
+      ? v.toFixed(0)
+      : v.toPrecision(4);
 
 /** The universe's calibration table (observe.calibration) as Markdown and CSV. */
 const calibrationReport: Reporter = {
@@ -76,7 +85,9 @@ const calibrationReport: Reporter = {
       "",
       "| metric | m from | m to | value | reference | n |",
       "|---|---:|---:|---:|---:|---:|",
-      ...rows.map((r) => `| ${r.metric} | ${r.mLo} | ${r.mHi} | ${r.value} | ${r.reference} | ${r.n} |`),
+      ...rows.map(
+        (r) => `| ${r.metric} | ${r.mLo} | ${r.mHi} | ${r.value} | ${r.reference} | ${r.n} |`,
+      ),
       "",
     ].join("\n");
     const csv = [

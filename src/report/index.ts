@@ -5,12 +5,7 @@
  */
 import type { Table } from "../kind/index.ts";
 
-import {
-  examplesFigure,
-  percentilesFigure,
-  residualsFigure,
-  sigmaFigure,
-} from "./figures.ts";
+import { examplesFigure, percentilesFigure, residualsFigure, sigmaFigure } from "./figures.ts";
 import type { VegaLiteSpec } from "./figures.ts";
 import { str, toRecords } from "./records.ts";
 import { findFont, pngFromSvg, svgFromVegaLite } from "./render.ts";

@@ -30,6 +30,8 @@ import {
 import { SpecError, UsageError } from "./errors.ts";
 import { defaultJobs } from "./executor.ts";
 
+const displayPath = (p: string): string => path.relative(process.cwd(), p) || ".";
+
 const out = (s: string) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
 const err = (s: string) => process.stderr.write(s.endsWith("\n") ? s : `${s}\n`);
 
@@ -75,15 +77,24 @@ const runCmd = Command.make(
     ),
     sets,
     cache,
-    jobs: Flag.Int("jobs").pipe(Flag.withDefault(defaultJobs()), Flag.withDescription("parallel workers")),
-    verbose: Flag.Boolean("verbose").pipe(Flag.withDefault(false), Flag.withDescription("list cached nodes too")),
+    jobs: Flag.Int("jobs").pipe(
+      Flag.withDefault(defaultJobs()),
+      Flag.withDescription("parallel workers"),
+    ),
+    verbose: Flag.Boolean("verbose").pipe(
+      Flag.withDefault(false),
+      Flag.withDescription("list cached nodes too"),
+    ),
   },
   (a) =>
     guarded(async () => {
       const ctx = ctxOf(a.cache);
       const exp = load(ctx, a.spec, a.sets);
       if (a.jobs < 1) throw new UsageError({ reason: "--jobs must be at least 1" });
-      out(`${exp.name}: ${exp.nodes.length} nodes, cache ${path.relative(process.cwd(), ctx.cacheDir) || "."}, ${a.jobs} worker(s)`);
+      out(
+        `${exp.name}: ${exp.nodes.length} nodes, cache ${displayPath(ctx.cacheDir)}, ` +
+          `${a.jobs} worker(s)`,
+      );
       const summary = await run(ctx, exp, {
         targets: a.targets,
         jobs: a.jobs,
@@ -93,15 +104,20 @@ const runCmd = Command.make(
       });
       const { ran, cached, failed, skipped } = summary.counts;
       out(
-        `${ran + cached + failed + skipped} nodes: ${ran} ran, ${cached} cached, ${failed} failed, ${skipped} skipped in ${(summary.elapsedMs / 1000).toFixed(2)}s`,
+        `${ran + cached + failed + skipped} nodes: ${ran} ran, ${cached} cached, ` +
+          `${failed} failed, ${skipped} skipped in ${(summary.elapsedMs / 1000).toFixed(2)}s`,
       );
       if (failed + skipped > 0) {
-        for (const [id, r] of summary.results) if (r.status === "failed") err(`failed: ${id}: ${r.error}`);
+        for (const [id, r] of summary.results)
+          if (r.status === "failed") err(`failed: ${id}: ${r.error}`);
         process.exitCode = 1;
         return;
       }
       const files = await report(ctx, exp);
-      if (files.length > 0) out(`report: ${path.dirname(files[0])}/ (${files.map((f) => path.basename(f)).join(", ")})`);
+      if (files.length > 0)
+        out(
+          `report: ${path.dirname(files[0])}/ (${files.map((f) => path.basename(f)).join(", ")})`,
+        );
     }),
 ).pipe(Command.withDescription("run every node that is not cached, in parallel"));
 
@@ -120,8 +136,13 @@ const lineageCmd = Command.make(
     node: Argument.String("node-id"),
     sets,
     cache,
-    down: Flag.Boolean("down").pipe(Flag.withDefault(false), Flag.withDescription("downstream instead")),
-    format: Flag.Literals("format", ["text", "json", "mermaid", "dot"]).pipe(Flag.withDefault("text" as const)),
+    down: Flag.Boolean("down").pipe(
+      Flag.withDefault(false),
+      Flag.withDescription("downstream instead"),
+    ),
+    format: Flag.Literals("format", ["text", "json", "mermaid", "dot"]).pipe(
+      Flag.withDefault("text" as const),
+    ),
   },
   (a) =>
     guarded(() => {
@@ -158,8 +179,14 @@ const auditCmd = Command.make(
     sets,
     cache,
     json,
-    sample: Flag.Int("sample").pipe(Flag.withDefault(5), Flag.withDescription("nodes to re-execute")),
-    all: Flag.Boolean("all").pipe(Flag.withDefault(false), Flag.withDescription("re-execute every node")),
+    sample: Flag.Int("sample").pipe(
+      Flag.withDefault(5),
+      Flag.withDescription("nodes to re-execute"),
+    ),
+    all: Flag.Boolean("all").pipe(
+      Flag.withDefault(false),
+      Flag.withDescription("re-execute every node"),
+    ),
   },
   (a) =>
     guarded(async () => {
@@ -176,13 +203,18 @@ const auditCmd = Command.make(
         for (const h of r.objects.corrupt) out(`  corrupt object ${h}`);
         out(`lock file: ${r.lock.checked} nodes checked, ${r.lock.problems.length} problems`);
         for (const p of r.lock.problems) out(`  ${p}`);
-        out(`re-executed: ${r.reexecuted.length}, ${r.reexecuted.filter((x) => !x.ok).length} did not reproduce`);
+        out(
+          `re-executed: ${r.reexecuted.length}, ` +
+            `${r.reexecuted.filter((x) => !x.ok).length} did not reproduce`,
+        );
         for (const x of r.reexecuted) out(`  ${x.ok ? "ok  " : "FAIL"} ${x.id}: ${x.detail}`);
         out(r.ok ? "audit passed" : "audit FAILED");
       }
       if (!r.ok) process.exitCode = 1;
     }),
-).pipe(Command.withDescription("re-execute nodes in a scratch cache and verify the cache and lock file"));
+).pipe(
+  Command.withDescription("re-execute nodes in a scratch cache and verify the cache and lock file"),
+);
 
 const gcCmd = Command.make(
   "gc",
@@ -198,13 +230,18 @@ const gcCmd = Command.make(
         a.specs.length > 0
           ? a.specs
           : fs.existsSync("experiments")
-            ? fs.readdirSync("experiments").filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join("experiments", f))
+            ? fs
+                .readdirSync("experiments")
+                .filter((f) => /\.ya?ml$/.test(f))
+                .map((f) => path.join("experiments", f))
             : [];
       const exps = files.map((f) => load(ctx, f, []));
       const r = gc(ctx, exps, a.dryRun);
       const verb = a.dryRun ? "would free" : "freed";
       out(
-        `${verb} ${formatBytes(r.bytes)}: ${r.records} records, ${r.objects} objects, ${r.temps} temp files; kept ${r.kept.records} records, ${r.kept.objects} objects (reached from ${files.length} spec(s))`,
+        `${verb} ${formatBytes(r.bytes)}: ${r.records} records, ${r.objects} objects, ` +
+          `${r.temps} temp files; kept ${r.kept.records} records, ${r.kept.objects} objects ` +
+          `(reached from ${files.length} spec(s))`,
       );
     }),
 ).pipe(Command.withDescription("remove cache entries that no spec or lock file reaches"));

@@ -21,7 +21,6 @@ import { Reporter } from "./progress.ts";
 import { runExperiment, type NodeResult } from "./run.ts";
 import { loadExperiment, suggest, type Experiment } from "./spec.ts";
 
-
 export interface Context {
   readonly kinds: ReadonlyMap<string, NodeKind>;
   readonly cacheDir: string;
@@ -37,7 +36,9 @@ export const load = (ctx: Context, spec: string, sets: readonly string[]): Exper
 const nodeOrFail = (exp: Experiment, id: string) => {
   const node = exp.byId.get(id);
   if (node === undefined) {
-    throw new UsageError({ reason: `no node '${id}' in ${exp.file}${suggest(id, exp.byId.keys())}` });
+    throw new UsageError({
+      reason: `no node '${id}' in ${exp.file}${suggest(id, exp.byId.keys())}`,
+    });
   }
   return node;
 };
@@ -55,7 +56,15 @@ export const formatPlanTable = (nodes: readonly PlanNode[]): string => {
   for (const n of nodes) {
     const key = n.key === null ? "-" : n.key.slice(0, 8);
     lines.push(
-      `${n.id.padEnd(idW)}  ${n.kind.padEnd(kindW)}  ${n.state.padEnd(6)}  ${key.padEnd(8)}  ${n.reasons.join("; ")}`,
+      [
+        n.id.padEnd(idW),
+        n.kind.padEnd(kindW),
+        n.state.padEnd(6),
+        key.padEnd(8),
+        n.reasons.join("; "),
+      ]
+        .join("  ")
+        .trimEnd(),
     );
   }
   const toRun = nodes.filter((n) => n.state === "run").length;
@@ -130,7 +139,12 @@ export interface LineageNode {
   readonly durationMs?: number;
 }
 
-export const lineage = (ctx: Context, exp: Experiment, id: string, down: boolean): LineageNode[] => {
+export const lineage = (
+  ctx: Context,
+  exp: Experiment,
+  id: string,
+  down: boolean,
+): LineageNode[] => {
   nodeOrFail(exp, id);
   const ids = down ? downstreamOf(exp.graph, id) : upstreamOf(exp.graph, id);
   const p = plan(ctx, exp);
@@ -145,7 +159,9 @@ export const lineage = (ctx: Context, exp: Experiment, id: string, down: boolean
       inputs: Object.fromEntries(Object.entries(node.inputs).map(([k, r]) => [k, r.ids])),
       key: byId.get(nid)!.key,
       state: byId.get(nid)!.state,
-      outputs: Object.fromEntries(Object.entries(record?.outputs ?? {}).map(([k, o]) => [k, o.hash])),
+      outputs: Object.fromEntries(
+        Object.entries(record?.outputs ?? {}).map(([k, o]) => [k, o.hash]),
+      ),
       ...(record === undefined ? {} : { notes: record.notes, durationMs: record.durationMs }),
     };
   });
@@ -164,7 +180,8 @@ export const formatLineage = (
         const lines = [`${n.id}  (${n.kind}, ${n.state})`, `  key     ${short(n.key)}`];
         const params = Object.entries(n.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
         if (params.length > 0) lines.push(`  params  ${params.join(" ")}`);
-        for (const [k, ids] of Object.entries(n.inputs)) lines.push(`  input   ${k} <- ${ids.join(", ")}`);
+        for (const [k, ids] of Object.entries(n.inputs))
+          lines.push(`  input   ${k} <- ${ids.join(", ")}`);
         for (const [k, h] of Object.entries(n.outputs)) lines.push(`  output  ${k} ${short(h)}`);
         for (const [k, v] of Object.entries(n.notes ?? {})) {
           lines.push(`  note    ${k}=${JSON.stringify(v).slice(0, 100)}`);
@@ -188,7 +205,10 @@ export const formatLineage = (
   });
   const label = (n: LineageNode) => `${n.id}\\n${n.kind}\\n${short(n.key)}`;
   return format === "mermaid"
-    ? Graph.toMermaid(g, { nodeLabel: (n) => label(n).replaceAll("\\n", "<br/>"), edgeLabel: (e) => e })
+    ? Graph.toMermaid(g, {
+        nodeLabel: (n) => label(n).replaceAll("\\n", "<br/>"),
+        edgeLabel: (e) => e,
+      })
     : Graph.toGraphViz(g, { nodeLabel: label, edgeLabel: (e) => e });
 };
 
@@ -214,19 +234,30 @@ const cellOf = (t: Table, name: string, row: number): unknown => {
   return typeof v === "bigint" ? v.toString() : v;
 };
 
-export const show = (ctx: Context, exp: Experiment, id: string, table: string | undefined, rows: number): ShownTable => {
+export const show = (
+  ctx: Context,
+  exp: Experiment,
+  id: string,
+  table: string | undefined,
+  rows: number,
+): ShownTable => {
   const node = nodeOrFail(exp, id);
   const record = plan(ctx, exp).cached.get(id);
-  if (record === undefined) throw new UsageError({ reason: `${id} has not run with its current inputs: run it first` });
+  if (record === undefined)
+    throw new UsageError({ reason: `${id} has not run with its current inputs: run it first` });
   const name = table ?? Object.keys(node.kind.outputs)[0];
   const out = record.outputs[name];
   if (out === undefined) {
-    throw new UsageError({ reason: `${id} has no output '${name}'; it has ${Object.keys(record.outputs).join(", ")}` });
+    throw new UsageError({
+      reason: `${id} has no output '${name}'; it has ${Object.keys(record.outputs).join(", ")}`,
+    });
   }
   const decoded = decodeParquet(new Store(ctx.cacheDir).readObject(out.hash));
   const head: Record<string, unknown>[] = [];
   for (let r = 0; r < Math.min(rows, decoded.table.numRows); r++) {
-    head.push(Object.fromEntries(decoded.schema.map((c) => [c.name, cellOf(decoded.table, c.name, r)])));
+    head.push(
+      Object.fromEntries(decoded.schema.map((c) => [c.name, cellOf(decoded.table, c.name, r)])),
+    );
   }
   return {
     id,
@@ -248,14 +279,22 @@ export const formatShown = (s: ShownTable): string => {
   ];
   const cols = s.schema.map((c) => c.name);
   const cells = s.head.map((r) => cols.map((c) => fmtCell(r[c])));
-  const widths = cols.map((c, i) => Math.min(30, Math.max(c.length, ...cells.map((r) => r[i].length))));
+  const widths = cols.map((c, i) =>
+    Math.min(30, Math.max(c.length, ...cells.map((r) => r[i].length))),
+  );
   lines.push(cols.map((c, i) => c.padEnd(widths[i])).join("  "));
   for (const r of cells) lines.push(r.map((v, i) => v.slice(0, 30).padEnd(widths[i])).join("  "));
   return lines.join("\n");
 };
 
 const fmtCell = (v: unknown): string =>
-  typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(6)) : Array.isArray(v) ? `[${v.map(fmtCell).join(", ")}]` : String(v);
+  typeof v === "number"
+    ? Number.isInteger(v)
+      ? String(v)
+      : v.toPrecision(6)
+    : Array.isArray(v)
+      ? `[${v.map(fmtCell).join(", ")}]`
+      : String(v);
 
 // ---------------------------------------------------------------------------
 // audit
@@ -288,7 +327,10 @@ export const audit = async (
   const lockProblems: string[] = [];
   const lock = readLock(exp.lockFile);
   const p = plan(ctx, exp);
-  if (lock === undefined) lockProblems.push(`no lock file at ${path.relative(process.cwd(), exp.lockFile)}: run the experiment first`);
+  if (lock === undefined)
+    lockProblems.push(
+      `no lock file at ${path.relative(process.cwd(), exp.lockFile)}: run the experiment first`,
+    );
   for (const n of p.nodes) {
     const entry = lock?.nodes[n.id];
     if (lock === undefined) break;
@@ -297,7 +339,10 @@ export const audit = async (
       continue;
     }
     if (n.key !== entry.key) {
-      lockProblems.push(`${n.id}: the spec gives key ${short(n.key)}, the lock ${short(entry.key)} (${n.reasons.join("; ")})`);
+      lockProblems.push(
+        `${n.id}: the spec gives key ${short(n.key)}, the lock ${short(entry.key)} ` +
+          `(${n.reasons.join("; ")})`,
+      );
       continue;
     }
     const record = store.readRecord(entry.key);
@@ -306,7 +351,11 @@ export const audit = async (
       continue;
     }
     for (const [t, h] of Object.entries(entry.outputs)) {
-      if (record.outputs[t]?.hash !== h) lockProblems.push(`${n.id}: output ${t} is ${short(record.outputs[t]?.hash ?? null)} in the cache, ${short(h)} in the lock`);
+      if (record.outputs[t]?.hash !== h)
+        lockProblems.push(
+          `${n.id}: output ${t} is ${short(record.outputs[t]?.hash ?? null)} in the cache, ` +
+            `${short(h)} in the lock`,
+        );
     }
   }
 
@@ -334,9 +383,13 @@ export const audit = async (
     fs.rmSync(scratchRoot, { recursive: true, force: true });
   }
 
-  const ok =
-    corrupt.length === 0 && lockProblems.length === 0 && reexecuted.every((r) => r.ok);
-  return { ok, objects: { checked: objects.length, corrupt }, lock: { checked: lock === undefined ? 0 : p.nodes.length, problems: lockProblems }, reexecuted };
+  const ok = corrupt.length === 0 && lockProblems.length === 0 && reexecuted.every((r) => r.ok);
+  return {
+    ok,
+    objects: { checked: objects.length, corrupt },
+    lock: { checked: lock === undefined ? 0 : p.nodes.length, problems: lockProblems },
+    reexecuted,
+  };
 };
 
 /** A deterministic sample, so that an audit can be repeated exactly. */
@@ -367,7 +420,8 @@ const reexecute = (
       },
       catch: (e) => (e as Error).message,
     }).pipe(Effect.result);
-    if (copied._tag === "Failure") return { id, ok: false, detail: `input unreadable: ${copied.failure}` };
+    if (copied._tag === "Failure")
+      return { id, ok: false, detail: `input unreadable: ${copied.failure}` };
 
     const job: Job = {
       nodeId: id,
@@ -378,11 +432,13 @@ const reexecute = (
       cacheRoot: scratch.root,
     };
     const ran = yield* executor.run(job, kind, () => {}).pipe(Effect.result);
-    if (ran._tag === "Failure") return { id, ok: false, detail: `re-execution failed: ${ran.failure.message}` };
+    if (ran._tag === "Failure")
+      return { id, ok: false, detail: `re-execution failed: ${ran.failure.message}` };
     const diffs: string[] = [];
     for (const [t, out] of Object.entries(record.outputs)) {
       const again = ran.success.result.outputs[t]?.hash;
-      if (again !== out.hash) diffs.push(`${t}: recorded ${short(out.hash)}, re-executed ${short(again ?? null)}`);
+      if (again !== out.hash)
+        diffs.push(`${t}: recorded ${short(out.hash)}, re-executed ${short(again ?? null)}`);
     }
     return diffs.length === 0
       ? { id, ok: true, detail: `reproduced ${Object.keys(record.outputs).length} output(s)` }
@@ -445,7 +501,13 @@ export const gc = (ctx: Context, experiments: readonly Experiment[], dryRun: boo
 };
 
 export const formatBytes = (n: number): string =>
-  n < 1024 ? `${n} B` : n < 1 << 20 ? `${(n / 1024).toFixed(1)} KiB` : n < 1 << 30 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${(n / 2 ** 30).toFixed(2)} GiB`;
+  n < 1024
+    ? `${n} B`
+    : n < 1 << 20
+      ? `${(n / 1024).toFixed(1)} KiB`
+      : n < 1 << 30
+        ? `${(n / 2 ** 20).toFixed(1)} MiB`
+        : `${(n / 2 ** 30).toFixed(2)} GiB`;
 
 // ---------------------------------------------------------------------------
 // report
@@ -455,7 +517,11 @@ export const formatBytes = (n: number): string =>
  * outputs of nodes that are cached with their current inputs. Returns the
  * files written (relative to the working directory).
  */
-export const report = async (ctx: Context, exp: Experiment, outRoot = "results"): Promise<string[]> => {
+export const report = async (
+  ctx: Context,
+  exp: Experiment,
+  outRoot = "results",
+): Promise<string[]> => {
   const { reporters } = await import("../pipelines/report.ts");
   const nodes = exp.nodes.map((n) => ({ id: n.id, kind: n.kind.name }));
   const chosen = reporters.filter((r) => r.applies(nodes));
@@ -472,7 +538,8 @@ export const report = async (ctx: Context, exp: Experiment, outRoot = "results")
   for (const r of chosen) {
     for (const f of await r.render(nodes, read)) {
       const target = path.join(dir, f.path);
-      if (path.relative(dir, target).startsWith("..")) throw new Error(`report file ${f.path} leaves ${dir}`);
+      if (path.relative(dir, target).startsWith(".."))
+        throw new Error(`report file ${f.path} leaves ${dir}`);
       fs.mkdirSync(path.dirname(target), { recursive: true });
       const tmp = `${target}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, f.bytes);

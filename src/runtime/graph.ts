@@ -25,7 +25,8 @@ export const compileGraph = (nodes: readonly NodeInstance[]): Compiled => {
     for (const n of nodes) index.set(n.id, Graph.addNode(g, n));
     for (const n of nodes) {
       for (const [input, ref] of Object.entries(n.inputs)) {
-        for (const up of new Set(ref.ids)) Graph.addEdge(g, index.get(up)!, index.get(n.id)!, { input });
+        for (const up of new Set(ref.ids))
+          Graph.addEdge(g, index.get(up)!, index.get(n.id)!, { input });
       }
     }
   });

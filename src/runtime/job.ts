@@ -89,12 +89,14 @@ export const runJob = async (
     const table = outputs[name];
     if (table === undefined) throw new Error(`${kind.name} did not produce its output '${name}'`);
     const problems = checkTable(table, schema);
-    if (problems.length > 0) throw new Error(`output '${name}' of ${kind.name}: ${problems.join("; ")}`);
+    if (problems.length > 0)
+      throw new Error(`output '${name}' of ${kind.name}: ${problems.join("; ")}`);
     const { hash, bytes } = store.putObject(encodeParquet(table, schema));
     refs[name] = { hash, bytes, rows: table.numRows, schema: formatSchema(schema) };
   }
   for (const name of Object.keys(outputs)) {
-    if (!Object.hasOwn(kind.outputs, name)) throw new Error(`${kind.name} produced undeclared output '${name}'`);
+    if (!Object.hasOwn(kind.outputs, name))
+      throw new Error(`${kind.name} produced undeclared output '${name}'`);
   }
   return { outputs: refs, notes, durationMs: performance.now() - started };
 };

@@ -53,7 +53,9 @@ export const readLock = (file: string): LockFile | undefined => {
 };
 
 export const writeLock = (file: string, lock: LockFile): void => {
-  const sorted = Object.fromEntries(Object.entries(lock.nodes).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const sorted = Object.fromEntries(
+    Object.entries(lock.nodes).sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
   const text = `${JSON.stringify({ ...lock, nodes: sorted }, null, 1)}\n`;
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   fs.writeFileSync(tmp, text);

@@ -82,7 +82,9 @@ export const reasonsFor = (
       if (canonical(before) === canonical(hashes)) continue;
       const ids = node.inputs[name].ids;
       const changed = ids.filter((_, i) => before[i] !== hashes[i]);
-      reasons.push(`input ${name}: output of ${summarise(changed.length > 0 ? changed : ids)} changed`);
+      reasons.push(
+        `input ${name}: output of ${summarise(changed.length > 0 ? changed : ids)} changed`,
+      );
     }
   }
   const ext = parts?.external ?? {};
@@ -125,7 +127,13 @@ export const makePlan = (exp: Experiment, store: Store, lock: LockFile | undefin
     const pending = [...new Set(Object.values(node.inputs).flatMap((r) => r.ids))].filter(
       (u) => states.get(u) === "run",
     );
-    const reasons = reasonsFor(node, parts, key, lock?.nodes[id], pending.length > 3 ? [summarise(pending)] : pending);
+    const reasons = reasonsFor(
+      node,
+      parts,
+      key,
+      lock?.nodes[id],
+      pending.length > 3 ? [summarise(pending)] : pending,
+    );
     nodes.push({ id, kind: node.kind.name, key, state: "run", reasons });
   }
   return { nodes, cached };

@@ -62,7 +62,8 @@ export class Reporter {
     this.running.delete(id);
     this.counts[outcome]++;
     if (outcome === "ran" && r !== undefined) this.ranMs += performance.now() - r.since;
-    if (outcome !== "cached" || this.opts.verbose) this.line(`${outcome.padEnd(7)} ${id}  ${detail}`);
+    if (outcome !== "cached" || this.opts.verbose)
+      this.line(`${outcome.padEnd(7)} ${id}  ${detail}`);
     if (!this.opts.tty) this.maybePlainStatus();
   }
 

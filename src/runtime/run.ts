@@ -47,9 +47,11 @@ let versionsMemo: Record<string, string> | undefined;
 export const runtimeVersions = (): Record<string, string> =>
   (versionsMemo ??= {
     node: process.versions.node,
-    dag: (JSON.parse(fs.readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-      version: string;
-    }).version,
+    dag: (
+      JSON.parse(fs.readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+        version: string;
+      }
+    ).version,
     effect: versionOf("effect"),
     "parquet-wasm": versionOf("parquet-wasm"),
     "apache-arrow": versionOf("apache-arrow"),
@@ -68,8 +70,12 @@ export const runExperiment = (exp: Experiment, opts: RunOptions) =>
     const outcome = new Map<string, NodeResult>();
     const lookup = (id: string, table: string) => records.get(id)?.outputs[table]?.hash;
 
-    /** Runs the node's job and writes its record; recovers from corrupt inputs by recomputing them. */
-    const compute = (node: NodeInstance, key: string, depth: number): Effect.Effect<NodeRecord, JobError> =>
+    /** Runs the node's job and writes its record; a corrupt input is recomputed first. */
+    const compute = (
+      node: NodeInstance,
+      key: string,
+      depth: number,
+    ): Effect.Effect<NodeRecord, JobError> =>
       Effect.gen(function* () {
         const parts = keyPartsOf(node, lookup)!;
         const job: Job = {
@@ -91,7 +97,8 @@ export const runExperiment = (exp: Experiment, opts: RunOptions) =>
           .pipe(Effect.result);
         if (attempt._tag === "Failure") {
           const err = attempt.failure;
-          if (err.corruptHash === undefined || depth >= MAX_RECOVERIES) return yield* Effect.fail(err);
+          if (err.corruptHash === undefined || depth >= MAX_RECOVERIES)
+            return yield* Effect.fail(err);
           yield* recover(node, err.corruptHash, depth);
           return yield* compute(node, key, depth + 1);
         }
@@ -125,8 +132,12 @@ export const runExperiment = (exp: Experiment, opts: RunOptions) =>
         store.quarantine(hash);
         const producers = Object.values(node.inputs)
           .flatMap((r) => r.ids)
-          .filter((id) => Object.values(records.get(id)?.outputs ?? {}).some((o) => o.hash === hash));
-        reporter.note(`corrupt object ${hash.slice(0, 12)} (from ${producers.join(", ")}): recomputing`);
+          .filter((id) =>
+            Object.values(records.get(id)?.outputs ?? {}).some((o) => o.hash === hash),
+          );
+        reporter.note(
+          `corrupt object ${hash.slice(0, 12)} (from ${producers.join(", ")}): recomputing`,
+        );
         for (const id of new Set(producers)) {
           const up = exp.byId.get(id)!;
           const key = records.get(id)!.key;
@@ -140,7 +151,9 @@ export const runExperiment = (exp: Experiment, opts: RunOptions) =>
         const node = exp.byId.get(id)!;
         const upIds = [...new Set(Object.values(node.inputs).flatMap((r) => r.ids))];
         const ups = yield* Effect.forEach(upIds, (u) => Deferred.await(results.get(u)!));
-        const blocked = upIds.find((_, i) => ups[i].status === "failed" || ups[i].status === "skipped");
+        const blocked = upIds.find(
+          (_, i) => ups[i].status === "failed" || ups[i].status === "skipped",
+        );
         const settle = (r: NodeResult) =>
           Effect.suspend(() => {
             outcome.set(id, r);

@@ -141,11 +141,15 @@ class Locator {
     let range: readonly number[] | undefined = (node as YAML.Node | null)?.range ?? undefined;
     for (const seg of p) {
       if (YAML.isMap(node)) {
-        const pair = node.items.find((it) => YAML.isScalar(it.key) && String(it.key.value) === String(seg));
+        const pair = node.items.find(
+          (it) => YAML.isScalar(it.key) && String(it.key.value) === String(seg),
+        );
         if (pair === undefined) break;
-        range = opts.key && seg === p[p.length - 1] ? (pair.key as YAML.Node).range ?? range : range;
+        range =
+          opts.key && seg === p[p.length - 1] ? ((pair.key as YAML.Node).range ?? range) : range;
         node = pair.value;
-        if (!(opts.key && seg === p[p.length - 1])) range = (node as YAML.Node | null)?.range ?? range;
+        if (!(opts.key && seg === p[p.length - 1]))
+          range = (node as YAML.Node | null)?.range ?? range;
       } else if (YAML.isSeq(node) && typeof seg === "number" && node.items[seg] !== undefined) {
         node = node.items[seg];
         range = (node as YAML.Node).range ?? range;
@@ -186,7 +190,9 @@ export const suggest = (word: string, candidates: Iterable<string>): string => {
       best = c;
     }
   }
-  return best !== "" && bestD <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean '${best}'?)` : "";
+  return best !== "" && bestD <= Math.max(2, Math.floor(word.length / 3))
+    ? ` (did you mean '${best}'?)`
+    : "";
 };
 
 const editDistance = (a: string, b: string): number => {
@@ -208,7 +214,8 @@ const ID_PATTERN = /^[A-Za-z0-9_.=+-]+(\/[A-Za-z0-9_.=+-]+)*$/;
 /** Node ids become file names in reports: no '..', no absolute paths, a safe alphabet. */
 export const checkNodeId = (id: string): string | undefined => {
   if (!ID_PATTERN.test(id)) return `node id '${id}' may only hold letters, digits, '_.=+-' and '/'`;
-  if (id.split("/").some((s) => s === "." || s === "..")) return `node id '${id}' has a '.' or '..' part`;
+  if (id.split("/").some((s) => s === "." || s === ".."))
+    return `node id '${id}' has a '.' or '..' part`;
   return undefined;
 };
 
@@ -254,11 +261,16 @@ const parseYaml = (file: string, sets: readonly string[]): ParsedSpec => {
   } catch {
     return fail("no such file");
   }
-  if (stat.size > MAX_SPEC_BYTES) fail(`the spec is ${stat.size} bytes; at most ${MAX_SPEC_BYTES} are read`);
+  if (stat.size > MAX_SPEC_BYTES)
+    fail(`the spec is ${stat.size} bytes; at most ${MAX_SPEC_BYTES} are read`);
   const text = fs.readFileSync(file, "utf8");
 
   const lines = new YAML.LineCounter();
-  const doc = YAML.parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const doc = YAML.parseDocument(text, {
+    lineCounter: lines,
+    uniqueKeys: true,
+    prettyErrors: false,
+  });
   if (doc.errors.length > 0) {
     throw new SpecError({
       problems: doc.errors.map((e) => {
@@ -334,7 +346,10 @@ const applySet = (root: Record<string, unknown>, set: string, locator: Locator):
     container[idx] = value;
   } else {
     if (full[0] === "params" && !Object.hasOwn(container, leaf)) {
-      fail(`no such parameter: '${full.slice(1).join(".")}'${suggest(String(leaf), Object.keys(container))}`);
+      fail(
+        `no such parameter: '${full.slice(1).join(".")}'` +
+          suggest(String(leaf), Object.keys(container)),
+      );
     }
     container[leaf] = value;
   }
@@ -371,8 +386,14 @@ const resolveRefs = (
     }
     const target = getPath(params, segs);
     if (!target.found) {
-      const top = params !== null && typeof params === "object" ? Object.keys(params as object) : [];
-      problems.push(locator.at(at, `'${value}' refers to no parameter${suggest(segs[0], [...top, ...Object.keys(vars)])}`));
+      const top =
+        params !== null && typeof params === "object" ? Object.keys(params as object) : [];
+      problems.push(
+        locator.at(
+          at,
+          `'${value}' refers to no parameter${suggest(segs[0], [...top, ...Object.keys(vars)])}`,
+        ),
+      );
       return undefined;
     }
     used.add(segs.join("."));
@@ -380,7 +401,9 @@ const resolveRefs = (
     return target.value;
   }
   if (Array.isArray(value)) {
-    return value.map((v, i) => resolveRefs(v, [...at, i], vars, params, problems, locator, used, refs));
+    return value.map((v, i) =>
+      resolveRefs(v, [...at, i], vars, params, problems, locator, used, refs),
+    );
   }
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
@@ -433,7 +456,10 @@ export const loadExperiment = (file: string, options: LoadOptions): Experiment =
     const kind = options.kinds.get(entry.kind);
     if (kind === undefined) {
       problems.push(
-        locator.at([...at, "kind"], `unknown node kind '${entry.kind}'${suggest(entry.kind, options.kinds.keys())}`),
+        locator.at(
+          [...at, "kind"],
+          `unknown node kind '${entry.kind}'${suggest(entry.kind, options.kinds.keys())}`,
+        ),
       );
       continue;
     }
@@ -450,7 +476,10 @@ export const loadExperiment = (file: string, options: LoadOptions): Experiment =
           : value;
       if (!Array.isArray(list) || list.length === 0) {
         problems.push(
-          locator.at(vp, `foreach '${name}' must be a non-empty list or a count, got ${describe(value)}`),
+          locator.at(
+            vp,
+            `foreach '${name}' must be a non-empty list or a count, got ${describe(value)}`,
+          ),
         );
         continue;
       }
@@ -483,19 +512,24 @@ export const loadExperiment = (file: string, options: LoadOptions): Experiment =
         const refs: Ref[] = [];
         const vp: Path = [...at, "params", name];
         rawParams[name] = resolveRefs(v, vp, combo, params, problems, locator, used, refs);
-        sources[name] = refs.length === 1 && refs[0].path.length > 0 ? refs[0].source : vp.join(".");
+        sources[name] =
+          refs.length === 1 && refs[0].path.length > 0 ? refs[0].source : vp.join(".");
       }
       const decoded = schemaProblems(kind.params, rawParams);
       if (Array.isArray(decoded)) {
         for (const i of decoded) {
           const name = String(i.path[0] ?? "");
-          const where = Object.hasOwn(entry.params ?? {}, name) ? [...at, "params", name] : [...at, "params"];
+          const where = Object.hasOwn(entry.params ?? {}, name)
+            ? [...at, "params", name]
+            : [...at, "params"];
           const what = i.excess
             ? `${kind.name} has no parameter '${name}'${suggest(name, paramNames(kind))}`
             : i.message.startsWith("Missing key")
               ? `${kind.name} needs parameter '${i.path.join(".")}'`
               : `parameter '${i.path.join(".")}' of ${id}: ${i.message}`;
-          problems.push(locator.at(followRef(entry.params?.[name], where, params), what, { key: i.excess }));
+          problems.push(
+            locator.at(followRef(entry.params?.[name], where, params), what, { key: i.excess }),
+          );
         }
         continue;
       }
@@ -516,7 +550,11 @@ export const loadExperiment = (file: string, options: LoadOptions): Experiment =
 
   // Unread parameters are almost always typos.
   for (const key of unusedParams(params, used)) {
-    problems.push(locator.at(["params", ...key.split(".")], `parameter '${key}' is not read by any node`, { key: true }));
+    problems.push(
+      locator.at(["params", ...key.split(".")], `parameter '${key}' is not read by any node`, {
+        key: true,
+      }),
+    );
   }
 
   // Inputs: patterns with {var} and globs, resolved against all ids.
@@ -530,7 +568,11 @@ export const loadExperiment = (file: string, options: LoadOptions): Experiment =
     for (const name of Object.keys(given)) {
       if (!Object.hasOwn(declared, name)) {
         problems.push(
-          locator.at(["nodes", entry, "inputs", name], `${inst.kind.name} has no input '${name}'${suggest(name, Object.keys(declared))}`, { key: true }),
+          locator.at(
+            ["nodes", entry, "inputs", name],
+            `${inst.kind.name} has no input '${name}'${suggest(name, Object.keys(declared))}`,
+            { key: true },
+          ),
         );
       }
     }
@@ -551,26 +593,44 @@ export const loadExperiment = (file: string, options: LoadOptions): Experiment =
         const table = colon >= 0 ? pat.slice(colon + 1) : undefined;
         const where = typeof refs === "string" ? at : [...at, pi];
         const matches = idPat.includes("*")
-          ? ids.filter((i) => globToRegExp(idPat).test(i)).sort((a, b) => order.get(a)! - order.get(b)!)
+          ? ids
+              .filter((i) => globToRegExp(idPat).test(i))
+              .sort((a, b) => order.get(a)! - order.get(b)!)
           : order.has(idPat)
             ? [idPat]
             : [];
         if (matches.length === 0) {
-          problems.push(locator.at(where, `input '${name}' refers to '${idPat}', which matches no node${suggest(idPat, ids)}`));
+          problems.push(
+            locator.at(
+              where,
+              `input '${name}' refers to '${idPat}', which matches no node${suggest(idPat, ids)}`,
+            ),
+          );
         }
         for (const m of matches) {
           const up = instances[order.get(m)!];
           const outNames = Object.keys(up.kind.outputs);
           const t = table ?? spec_.table ?? outNames[0];
           if (!outNames.includes(t)) {
-            problems.push(locator.at(where, `node '${m}' (${up.kind.name}) has no output table '${t}'; it has ${outNames.join(", ")}`));
+            problems.push(
+              locator.at(
+                where,
+                `node '${m}' (${up.kind.name}) has no output table '${t}'; ` +
+                  `it has ${outNames.join(", ")}`,
+              ),
+            );
           }
           upIds.push(m);
           tables.push(t);
         }
       });
       if (!spec_.many && upIds.length > 1) {
-        problems.push(locator.at(at, `input '${name}' takes one node but '${patterns.join(", ")}' matches ${upIds.length}`));
+        problems.push(
+          locator.at(
+            at,
+            `input '${name}' takes one node but '${patterns.join(", ")}' matches ${upIds.length}`,
+          ),
+        );
       }
       inputs[name] = { ids: upIds, tables, many: spec_.many === true };
     }
@@ -605,7 +665,8 @@ export const loadExperiment = (file: string, options: LoadOptions): Experiment =
 };
 
 const paramNames = (kind: NodeKind): string[] => {
-  const ast = (kind.params as unknown as { ast?: { propertySignatures?: { name: PropertyKey }[] } }).ast;
+  const ast = (kind.params as unknown as { ast?: { propertySignatures?: { name: PropertyKey }[] } })
+    .ast;
   return (ast?.propertySignatures ?? []).map((p) => String(p.name));
 };
 

@@ -24,6 +24,7 @@ port.on("message", (job: Job) => {
   };
   runJob(job, kindRegistry, progress).then(
     (result) => port.postMessage({ type: "done", result } satisfies WorkerMessage),
-    (e: unknown) => port.postMessage({ type: "error", error: toJobError(e) } satisfies WorkerMessage),
+    (e: unknown) =>
+      port.postMessage({ type: "error", error: toJobError(e) } satisfies WorkerMessage),
   );
 });

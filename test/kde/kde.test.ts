@@ -74,7 +74,12 @@ describe("KDE images", () => {
       vLos.reduce((s, v) => s + Math.exp((-0.5 * (g - v) ** 2) / h2), 0),
     );
     const total = expected.reduce((a, b) => a + b, 0);
-    expect(maxAbsDiff(image, expected.map((x) => x / total))).toBeLessThan(1e-8);
+    expect(
+      maxAbsDiff(
+        image,
+        expected.map((x) => x / total),
+      ),
+    ).toBeLessThan(1e-8);
     expect(image.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   });
 

@@ -52,9 +52,13 @@ describe("metrics.table2", () => {
   });
 
   it("writes one summary row over all folds, and tables that match their schemas", async () => {
-    const { outputs, notes } = await runKind(table2, { model: "2DGauss" }, {
-      posteriors: folds("2DGauss", 0.13),
-    });
+    const { outputs, notes } = await runKind(
+      table2,
+      { model: "2DGauss" },
+      {
+        posteriors: folds("2DGauss", 0.13),
+      },
+    );
     expect(outputs.summary.numRows).toBe(1);
     expect(utf8(outputs.summary, "model")).toEqual(["2DGauss"]);
     expect(notes.views).toBe(3000);
@@ -65,9 +69,13 @@ describe("metrics.table2", () => {
   });
 
   it("writes 101 points of r_hat for each of the three mass bands", async () => {
-    const { outputs } = await runKind(table2, { model: "1DPoint" }, {
-      posteriors: folds("1DPoint", 0.17),
-    });
+    const { outputs } = await runKind(
+      table2,
+      { model: "1DPoint" },
+      {
+        posteriors: folds("1DPoint", 0.17),
+      },
+    );
     expect(outputs.rhat.numRows).toBe(303);
     expect(new Set(utf8(outputs.rhat, "band")).size).toBe(3);
     expect(outputs.residuals.numRows).toBe(80);
@@ -79,9 +87,13 @@ describe("metrics.compare", () => {
   it("stacks the models' summaries in the order given", async () => {
     const one = await runKind(table2, { model: "1DPoint" }, { posteriors: folds("a", 0.17) });
     const two = await runKind(table2, { model: "2DPoint" }, { posteriors: folds("b", 0.13) });
-    const { outputs } = await runKind(compare, {}, {
-      summaries: [one.outputs.summary, two.outputs.summary],
-    });
+    const { outputs } = await runKind(
+      compare,
+      {},
+      {
+        summaries: [one.outputs.summary, two.outputs.summary],
+      },
+    );
     expect(utf8(outputs.table2, "model")).toEqual(["1DPoint", "2DPoint"]);
     expect(f64(outputs.table2, "sigma_eps")[1]).toBe(f64(two.outputs.summary, "sigma_eps")[0]);
   });

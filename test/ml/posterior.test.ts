@@ -32,7 +32,10 @@ describe("posteriors (Table A1), in dex", () => {
 
   it("Gauss-d: N(mean mu_t, mean sigma_t^2 + Var mu_t)", () => {
     // sigma_t^2 = 0.01, 0.09 -> 0.05; Var mu = 0.01; total 0.06 scaled = 0.135 dex^2
-    const p = combine("2DGauss-d", [[0, Math.log(0.1)], [0.2, Math.log(0.3)]]);
+    const p = combine("2DGauss-d", [
+      [0, Math.log(0.1)],
+      [0.2, Math.log(0.3)],
+    ]);
     expect(p.mean[0]).toBeCloseTo(14.65, 6);
     expect(p.variance[0]).toBeCloseTo(0.135, 6);
   });

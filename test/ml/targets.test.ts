@@ -13,13 +13,14 @@ import {
 } from "../../src/nodes/ml/targets.ts";
 
 const loss = (model: string, output: number[][], y: number[], classes: number[]): number =>
-  tf.tidy(() =>
-    dataLoss(
-      parseModelName(model),
-      tf.tensor2d(output),
-      tf.tensor1d(y),
-      tf.tensor1d(classes, "int32"),
-    ).dataSync()[0],
+  tf.tidy(
+    () =>
+      dataLoss(
+        parseModelName(model),
+        tf.tensor2d(output),
+        tf.tensor1d(y),
+        tf.tensor1d(classes, "int32"),
+      ).dataSync()[0],
   );
 
 describe("targets and losses (Table A1)", () => {
@@ -54,7 +55,15 @@ describe("targets and losses (Table A1)", () => {
   it("Gauss loss is the Gaussian NLL with outputs (mu, log sigma)", () => {
     // row 1: 0.5 * (0.5 / 2)^2 + ln 2 = 0.03125 + 0.693147
     // row 2: 0.5 * (0.3 / 1)^2 + 0    = 0.045
-    const l = loss("2DGauss-d", [[0.5, Math.log(2)], [0.1, 0]], [0, 0.4], [0, 0]);
+    const l = loss(
+      "2DGauss-d",
+      [
+        [0.5, Math.log(2)],
+        [0.1, 0],
+      ],
+      [0, 0.4],
+      [0, 0],
+    );
     expect(l).toBeCloseTo((0.03125 + Math.log(2) + 0.045) / 2, 6);
   });
 

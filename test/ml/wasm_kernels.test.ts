@@ -42,11 +42,13 @@ const filterGradient = (
       const filter = tf.tensor4d(fv, filterShape);
       const dy = tf.conv2d(x, filter, strides, pad);
       const dyValues = tf.tensor4d(random(dy.shape, `dy${dy.shape}`), dy.shape as never);
-      return tf.engine().runKernel(
-        "Conv2DBackpropFilter",
-        { x, dy: dyValues },
-        { strides, pad, dataFormat: "NHWC", filterShape },
-      ) as tf.Tensor;
+      return tf
+        .engine()
+        .runKernel(
+          "Conv2DBackpropFilter",
+          { x, dy: dyValues },
+          { strides, pad, dataFormat: "NHWC", filterShape },
+        ) as tf.Tensor;
     });
 };
 

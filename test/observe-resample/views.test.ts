@@ -101,9 +101,9 @@ describe("training views", () => {
 describe("sub-boxes", () => {
   it("refuses a host id used in two sub-boxes", async () => {
     const twin = makeBox(0, 50, "twin");
-    await expect(
-      runKind(observeViews, { volume }, { halos: [twin, twin] }),
-    ).rejects.toThrow(/host id \d+ appears in sub-box 0 and in sub-box 1/);
+    await expect(runKind(observeViews, { volume }, { halos: [twin, twin] })).rejects.toThrow(
+      /host id \d+ appears in sub-box 0 and in sub-box 1/,
+    );
   });
 });
 

@@ -21,7 +21,10 @@ const SETS = [
 ].flatMap((s) => ["--set", s]);
 
 describe("the science pipeline, tiny", () => {
-  const dir = scratch(fs.readFileSync(path.join(ROOT, "experiments/quick.yaml"), "utf8"), "quick.yaml");
+  const dir = scratch(
+    fs.readFileSync(path.join(ROOT, "experiments/quick.yaml"), "utf8"),
+    "quick.yaml",
+  );
   const first = dag(dir, "run", "experiments/quick.yaml", ...SETS, "--jobs", "2");
 
   it("runs every node, writes Table 2 and the figures", () => {
@@ -39,11 +42,23 @@ describe("the science pipeline, tiny", () => {
   });
 
   it("records the training backend and keeps MC dropout on at inference", () => {
-    const trained = JSON.parse(dag(dir, "lineage", "experiments/quick.yaml", "train/2DGauss-d/fold-1", ...SETS, "--format", "json").stdout);
+    const trained = JSON.parse(
+      dag(
+        dir,
+        "lineage",
+        "experiments/quick.yaml",
+        "train/2DGauss-d/fold-1",
+        ...SETS,
+        "--format",
+        "json",
+      ).stdout,
+    );
     const train = trained.nodes.find((n: { id: string }) => n.id === "train/2DGauss-d/fold-1");
     expect(String(train.notes.backend)).toMatch(/wasm|tensorflow/);
     const shown = (id: string) =>
-      JSON.parse(dag(dir, "show", "experiments/quick.yaml", id, ...SETS, "--json", "--rows", "5").stdout);
+      JSON.parse(
+        dag(dir, "show", "experiments/quick.yaml", id, ...SETS, "--json", "--rows", "5").stdout,
+      );
     const withDropout = shown("infer/1DGauss-d/fold-0");
     const without = shown("infer/1DGauss/fold-0");
     expect(withDropout.rows).toBeGreaterThan(0);

@@ -25,11 +25,7 @@ const FIGURES = ["fig2-residuals", "fig3-posteriors", "fig4-sigma", "fig5-percen
 describe("report files", () => {
   it("are Table 2 in Markdown and CSV and four figures in SVG and PNG", () => {
     expect(files.map((f) => f.path).sort()).toEqual(
-      [
-        "table2.csv",
-        "table2.md",
-        ...FIGURES.flatMap((f) => [`${f}.svg`, `${f}.png`]),
-      ].sort(),
+      ["table2.csv", "table2.md", ...FIGURES.flatMap((f) => [`${f}.svg`, `${f}.png`])].sort(),
     );
   });
 

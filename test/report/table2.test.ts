@@ -7,7 +7,11 @@ import { PAPER_LIKE_SUITE, suiteTables } from "./fixtures.ts";
 const summary = toRecords((await suiteTables(PAPER_LIKE_SUITE)).table2);
 const markdown = table2Markdown(summary);
 const lines = markdown.split("\n");
-const cells = (line: string) => line.split("|").slice(1, -1).map((c) => c.trim());
+const cells = (line: string) =>
+  line
+    .split("|")
+    .slice(1, -1)
+    .map((c) => c.trim());
 
 describe("paper's Table 2", () => {
   it("holds the twelve models of the paper", () => {
@@ -26,8 +30,19 @@ describe("Table 2 as Markdown", () => {
   it("follows each of the paper's models with the paper's values", () => {
     const at = lines.findIndex((l) => l.startsWith("| 1DPoint | ours |"));
     expect(cells(lines[at + 1])).toEqual([
-      "", "paper", "", "-0.032", "0.167", "0.168", "0.172", "0.427", "0.758", "0.032", "0.425",
-      "0.697", "0.919",
+      "",
+      "paper",
+      "",
+      "-0.032",
+      "0.167",
+      "0.168",
+      "0.172",
+      "0.427",
+      "0.758",
+      "0.032",
+      "0.425",
+      "0.697",
+      "0.919",
     ]);
   });
 
@@ -51,7 +66,10 @@ describe("Table 2 as Markdown", () => {
 });
 
 describe("Table 2 as CSV", () => {
-  const rows = table2Csv(summary).trim().split("\n").map((l) => l.split(","));
+  const rows = table2Csv(summary)
+    .trim()
+    .split("\n")
+    .map((l) => l.split(","));
 
   it("has one row per model and the same number of cells in every row", () => {
     expect(rows).toHaveLength(summary.length + 1);

@@ -15,7 +15,13 @@ describe("lineage, show, audit and gc", () => {
     expect(first.code).toBe(0);
     const r = dag(dir, "lineage", SPEC, "clip/a-2", "--format", "json");
     expect(r.code).toBe(0);
-    const nodes = JSON.parse(r.stdout).nodes as { id: string; kind: string; key: string; params: object; outputs: Record<string, string> }[];
+    const nodes = JSON.parse(r.stdout).nodes as {
+      id: string;
+      kind: string;
+      key: string;
+      params: object;
+      outputs: Record<string, string>;
+    }[];
     expect(nodes.map((n) => n.id)).toEqual(["source", "square/a-2", "clip/a-2"]);
     const lock = lockOf(dir);
     for (const n of nodes) {
@@ -27,7 +33,11 @@ describe("lineage, show, audit and gc", () => {
 
   it("lineage --down lists what depends on a node", () => {
     const r = dag(dir, "lineage", SPEC, "square/a-3", "--down", "--format", "json");
-    expect(JSON.parse(r.stdout).nodes.map((n: { id: string }) => n.id)).toEqual(["square/a-3", "clip/a-3", "total"]);
+    expect(JSON.parse(r.stdout).nodes.map((n: { id: string }) => n.id)).toEqual([
+      "square/a-3",
+      "clip/a-3",
+      "total",
+    ]);
   });
 
   it("lineage renders text, Mermaid and DOT", () => {
@@ -45,7 +55,9 @@ describe("lineage, show, audit and gc", () => {
   it("lineage of an unknown node is a usage error with a suggestion", () => {
     const r = dag(dir, "lineage", SPEC, "clip/a-9");
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/no node 'clip\/a-9' in experiments\/toy\.yaml \(did you mean 'clip\/a-1'\?\)/);
+    expect(r.stderr).toMatch(
+      /no node 'clip\/a-9' in experiments\/toy\.yaml \(did you mean 'clip\/a-1'\?\)/,
+    );
   });
 
   it("show prints an output's schema, row count and first rows", () => {
@@ -100,14 +112,19 @@ describe("lineage, show, audit and gc", () => {
     dag(g, "run", SPEC);
     dag(g, "run", SPEC, "--set", "clip.hi=0.5");
     dag(g, "run", SPEC); // lock back at hi = 20: the hi = 0.5 outputs are unreachable
-    const count = () => fs.readdirSync(path.join(g, ".dag", "records")).flatMap((s) => fs.readdirSync(path.join(g, ".dag", "records", s))).length;
+    const count = () =>
+      fs
+        .readdirSync(path.join(g, ".dag", "records"))
+        .flatMap((s) => fs.readdirSync(path.join(g, ".dag", "records", s))).length;
     const before = count();
     const dry = dag(g, "gc", "--dry-run");
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/^would free [\d.]+ KiB: 5 records, 5 objects/m);
     expect(count()).toBe(before);
     const real = dag(g, "gc");
-    expect(real.stdout).toMatch(/^freed [\d.]+ KiB: 5 records, 5 objects, 0 temp files; kept 10 records/m);
+    expect(real.stdout).toMatch(
+      /^freed [\d.]+ KiB: 5 records, 5 objects, 0 temp files; kept 10 records/m,
+    );
     expect(count()).toBe(before - 5);
     expect(dag(g, "audit", SPEC, "--sample", "3").code).toBe(0);
     expect(dag(g, "run", SPEC).stdout).toMatch(/0 ran, 10 cached/);

@@ -7,11 +7,16 @@ import { dag, dagAsync, lockOf, planJson, ran, scratch, TOY } from "./helpers.ts
 
 const SPEC = "experiments/toy.yaml";
 /** Squares that take a noticeable time, so a run can be interrupted mid-way. */
-const SLOW = TOY.replace("work: 0", "work: 20000").replace("grid: [1, 2, 3, 4]", "grid: [1, 2, 3, 4, 5, 6]");
+const SLOW = TOY.replace("work: 0", "work: 20000").replace(
+  "grid: [1, 2, 3, 4]",
+  "grid: [1, 2, 3, 4, 5, 6]",
+);
 
 const objectsOf = (dir: string): string[] => {
   const base = path.join(dir, ".dag", "objects");
-  return fs.readdirSync(base).flatMap((s) => fs.readdirSync(path.join(base, s)).map((f) => path.join(base, s, f)));
+  return fs
+    .readdirSync(base)
+    .flatMap((s) => fs.readdirSync(path.join(base, s)).map((f) => path.join(base, s, f)));
 };
 
 const waitFor = async (cond: () => boolean, ms: number) => {
@@ -58,10 +63,18 @@ describe("crashes, corruption and concurrent runs", () => {
     const dir = scratch();
     expect(dag(dir, "run", SPEC).code).toBe(0);
     const before = lockOf(dir);
-    const victim = path.join(dir, ".dag", "objects", before.nodes["square/a-2"].outputs.values.slice(0, 2), `${before.nodes["square/a-2"].outputs.values}.parquet`);
+    const victim = path.join(
+      dir,
+      ".dag",
+      "objects",
+      before.nodes["square/a-2"].outputs.values.slice(0, 2),
+      `${before.nodes["square/a-2"].outputs.values}.parquet`,
+    );
     fs.truncateSync(victim, 100);
     const plan = planJson(dir);
-    expect(plan.nodes.find((n) => n.id === "square/a-2")!.reasons).toEqual(["output missing from the cache"]);
+    expect(plan.nodes.find((n) => n.id === "square/a-2")!.reasons).toEqual([
+      "output missing from the cache",
+    ]);
     const r = dag(dir, "run", SPEC);
     expect(r.code).toBe(0);
     expect(ran(r.stdout)).toEqual(["square/a-2"]);
@@ -80,7 +93,9 @@ describe("crashes, corruption and concurrent runs", () => {
     // Changing clip.hi makes clip/a-3 read the corrupt object.
     const r = dag(dir, "run", SPEC, "--set", "clip.hi=0.5");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`corrupt object ${hash.slice(0, 12)} \\(from square/a-3\\): recomputing`));
+    expect(r.stdout).toMatch(
+      new RegExp(`corrupt object ${hash.slice(0, 12)} \\(from square/a-3\\): recomputing`),
+    );
     expect(fs.readFileSync(victim)).not.toEqual(bytes);
     expect(fs.existsSync(path.join(dir, ".dag", "quarantine"))).toBe(true);
     expect(dag(dir, "run", SPEC).code).toBe(0);

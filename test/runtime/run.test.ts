@@ -48,7 +48,9 @@ describe("dag run and dag plan on the toy experiment", () => {
     }
     expect(stateOf(plan, "source").state).toBe("cached");
     expect(stateOf(plan, "square/a-1").state).toBe("cached");
-    expect(stateOf(plan, "total").reasons[0]).toMatch(/^upstream clip\/a-1, clip\/a-2 and 2 more will run$/);
+    expect(stateOf(plan, "total").reasons[0]).toMatch(
+      /^upstream clip\/a-1, clip\/a-2 and 2 more will run$/,
+    );
   });
 
   it("reruns only the nodes that read a changed parameter, and what their new outputs feed", () => {
@@ -69,13 +71,19 @@ describe("dag run and dag plan on the toy experiment", () => {
 
   it("reports an upstream output change as the reason", () => {
     dag(dir, "run", TOY); // back to hi = 20
-    fs.writeFileSync(path.join(dir, TOY), fs.readFileSync(path.join(dir, TOY), "utf8").replace("n: 2000", "n: 2001"));
+    fs.writeFileSync(
+      path.join(dir, TOY),
+      fs.readFileSync(path.join(dir, TOY), "utf8").replace("n: 2000", "n: 2001"),
+    );
     const plan = planJson(dir);
     expect(stateOf(plan, "source").reasons).toEqual(["n: 2000 -> 2001"]);
     expect(stateOf(plan, "square/a-1").reasons).toEqual(["upstream source will run"]);
     expect(dag(dir, "run", "experiments/toy.yaml").code).toBe(0);
-    // Back to 2000: source is cached again, and a plan against the 2001 lock names the input change.
-    fs.writeFileSync(path.join(dir, TOY), fs.readFileSync(path.join(dir, TOY), "utf8").replace("n: 2001", "n: 2000"));
+    // Back to 2000: source and its dependants are cached again.
+    fs.writeFileSync(
+      path.join(dir, TOY),
+      fs.readFileSync(path.join(dir, TOY), "utf8").replace("n: 2001", "n: 2000"),
+    );
     const back = planJson(dir);
     expect(stateOf(back, "source").state).toBe("cached");
     expect(stateOf(back, "square/a-1").state).toBe("cached");
@@ -93,7 +101,8 @@ describe("dag run and dag plan on the toy experiment", () => {
 describe("a failing node", () => {
   it("stops only what depends on it, names the node and cause, and keeps the rest", () => {
     const dir = scratch();
-    const spec = fs.readFileSync(path.join(dir, TOY), "utf8") +
+    const spec =
+      fs.readFileSync(path.join(dir, TOY), "utf8") +
       [
         "  bad:",
         "    kind: toy.square",

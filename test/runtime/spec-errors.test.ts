@@ -31,7 +31,10 @@ describe("a bad spec is reported as file:line:col, exit 2, nothing written", () 
 
   it("reports a parameter of the wrong type where the value is written", () => {
     const r = runBad(base("  s:\n    kind: toy.source\n    params: { n: $n }", '  n: "lots"'));
-    expectCleanError(r, /^experiments\/toy\.yaml:3:6: parameter 'n' of s: Expected (an integer|number).*"lots"/m);
+    expectCleanError(
+      r,
+      /^experiments\/toy\.yaml:3:6: parameter 'n' of s: Expected (an integer|number).*"lots"/m,
+    );
   });
 
   it("reports an unknown key at the key", () => {
@@ -55,13 +58,17 @@ describe("a bad spec is reported as file:line:col, exit 2, nothing written", () 
   });
 
   it("reports a reference to a node that does not exist", () => {
-    const r = runBad(base("  s:\n    kind: toy.source\n  c:\n    kind: toy.clip\n    inputs: { x: sorce }"));
+    const r = runBad(
+      base("  s:\n    kind: toy.source\n  c:\n    kind: toy.clip\n    inputs: { x: sorce }"),
+    );
     expectCleanError(r, /toy\.yaml:7:18: input 'x' refers to 'sorce', which matches no node$/m);
   });
 
   it("reports a cycle and names the nodes in it", () => {
     const r = runBad(
-      base("  a:\n    kind: toy.clip\n    inputs: { x: b }\n  b:\n    kind: toy.clip\n    inputs: { x: a }"),
+      base(
+        "  a:\n    kind: toy.clip\n    inputs: { x: b }\n  b:\n    kind: toy.clip\n    inputs: { x: a }",
+      ),
     );
     expectCleanError(r, /toy\.yaml:\d+:\d+: cycle: (a -> b -> a|b -> a -> b)$/m);
   });
@@ -73,14 +80,19 @@ describe("a bad spec is reported as file:line:col, exit 2, nothing written", () 
 
   it("reports an unknown node kind with a suggestion", () => {
     const r = runBad(base("  s:\n    kind: toy.sorce"));
-    expectCleanError(r, /toy\.yaml:4:11: unknown node kind 'toy\.sorce' \(did you mean 'toy\.source'\?\)/);
+    expectCleanError(
+      r,
+      /toy\.yaml:4:11: unknown node kind 'toy\.sorce' \(did you mean 'toy\.source'\?\)/,
+    );
   });
 
   it("reports a --set of a parameter that does not exist", () => {
     const dir = scratch();
     const r = dag(dir, "plan", "experiments/toy.yaml", "--set", "clip.hii=3");
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^--set clip\.hii=3: no such parameter: 'clip\.hii' \(did you mean 'hi'\?\)/m);
+    expect(r.stderr).toMatch(
+      /^--set clip\.hii=3: no such parameter: 'clip\.hii' \(did you mean 'hi'\?\)/m,
+    );
   });
 
   it("refuses an alias bomb", () => {

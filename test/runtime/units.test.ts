@@ -26,7 +26,13 @@ describe("keys", () => {
   });
 
   it("change with every part of what determines an output", () => {
-    const base = { kind: "k", version: 1, implementation: "i", params: { a: 1 }, inputs: { x: ["h"] } };
+    const base = {
+      kind: "k",
+      version: 1,
+      implementation: "i",
+      params: { a: 1 },
+      inputs: { x: ["h"] },
+    };
     const k = nodeKey(base);
     expect(nodeKey({ ...base })).toBe(k);
     expect(nodeKey({ ...base, version: 2 })).not.toBe(k);
@@ -78,7 +84,12 @@ describe("plan reasons", () => {
     const spec = path.join(dir, "experiments/toy.yaml");
     const exp = loadExperiment(spec, { kinds: kindRegistry });
     const cacheDir = path.join(dir, ".dag");
-    await run({ kinds: kindRegistry, cacheDir }, exp, { jobs: 1, verbose: false, tty: false, write: () => {} });
+    await run({ kinds: kindRegistry, cacheDir }, exp, {
+      jobs: 1,
+      verbose: false,
+      tty: false,
+      write: () => {},
+    });
 
     const bumped = new Map(kindRegistry);
     bumped.set("toy.clip", { ...kindRegistry.get("toy.clip")!, version: 2 });
@@ -94,7 +105,14 @@ describe("plan reasons", () => {
 describe("progress", () => {
   it("prints plain outcome lines and a periodic status line off a terminal", () => {
     let out = "";
-    const r = new Reporter({ total: 3, jobs: 2, tty: false, verbose: false, write: (s) => (out += s), plainEveryMs: 0 });
+    const r = new Reporter({
+      total: 3,
+      jobs: 2,
+      tty: false,
+      verbose: false,
+      write: (s) => (out += s),
+      plainEveryMs: 0,
+    });
     r.started_("a");
     r.progress("a", 0.5);
     r.finished("a", "ran", "[12345678] 0.10s worker");
@@ -109,7 +127,13 @@ describe("progress", () => {
 
   it("redraws one status line in place on a terminal", () => {
     let out = "";
-    const r = new Reporter({ total: 2, jobs: 1, tty: true, verbose: true, write: (s) => (out += s) });
+    const r = new Reporter({
+      total: 2,
+      jobs: 1,
+      tty: true,
+      verbose: true,
+      write: (s) => (out += s),
+    });
     r.started_("x");
     r.finished("x", "ran", "ok");
     r.close();
@@ -133,6 +157,8 @@ describe("the store", () => {
     const store = new Store(root);
     const { hash } = store.putObject(new Uint8Array([1, 2, 3]));
     fs.writeFileSync(store.objectPath(hash), new Uint8Array([1, 2, 4]));
-    expect(() => store.readObject(hash)).toThrow(new RegExp(`cache object ${hash.slice(0, 12)} is corrupt`));
+    expect(() => store.readObject(hash)).toThrow(
+      new RegExp(`cache object ${hash.slice(0, 12)} is corrupt`),
+    );
   });
 });

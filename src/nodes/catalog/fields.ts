@@ -188,9 +188,10 @@ export class TableBuilder {
 
   private grow(): void {
     this.columns = this.columns.map((c) => {
-      const bigger = c instanceof BigInt64Array
-        ? new BigInt64Array(c.length * 2)
-        : new Float64Array(c.length * 2);
+      const bigger =
+        c instanceof BigInt64Array
+          ? new BigInt64Array(c.length * 2)
+          : new Float64Array(c.length * 2);
       bigger.set(c as never);
       return bigger;
     });

@@ -79,7 +79,10 @@ export const catalogImport = defineKind({
   doc: "Rockstar hlist / CosmoSim CSV / UniverseMachine binary / internal CSV or Parquet",
   // The files are the real inputs: their bytes go into the key. A missing file
   // fingerprints as "missing" and the run then fails with the file's name.
-  fingerprint: (p) => ({ halos: fingerprintOrMissing(p.halos), galaxies: fingerprintOrMissing(p.galaxies) }),
+  fingerprint: (p) => ({
+    halos: fingerprintOrMissing(p.halos),
+    galaxies: fingerprintOrMissing(p.galaxies),
+  }),
   implementation: [
     import.meta.url,
     new URL("./errors.ts", import.meta.url).href,

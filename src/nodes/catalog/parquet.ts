@@ -55,9 +55,8 @@ export const readParquetCatalog = async (
   fields.forEach((field, k) => {
     const vector = arrow.getChild(columnNames[k]);
     if (vector === null) throw new CatalogError(path, { column: field.name }, "column not decoded");
-    columns[field.name] = field.type === "i64"
-      ? toInt64(path, field, vector)
-      : toFloat64(path, field, vector);
+    columns[field.name] =
+      field.type === "i64" ? toInt64(path, field, vector) : toFloat64(path, field, vector);
   });
   const out = makeTable(columns);
   return { table: filterMass(out, table, options), sha256 };
@@ -149,9 +148,8 @@ const filterMass = (
   const out: Record<string, BigInt64Array | Float64Array> = {};
   for (const [name, col] of Object.entries(t.columns)) {
     const c = col as BigInt64Array | Float64Array;
-    const kept = c instanceof BigInt64Array
-      ? new BigInt64Array(keep.length)
-      : new Float64Array(keep.length);
+    const kept =
+      c instanceof BigInt64Array ? new BigInt64Array(keep.length) : new Float64Array(keep.length);
     keep.forEach((row, j) => {
       kept[j] = c[row] as never;
     });

@@ -85,11 +85,7 @@ export const readHlist = (
   });
 
 /** A CSV catalog: CosmoSim spellings (rockstarId, upId) or the internal column names. */
-export const readCsv = (
-  path: string,
-  table: CatalogTable,
-  options: ImportOptions = {},
-): Imported =>
+export const readCsv = (path: string, table: CatalogTable, options: ImportOptions = {}): Imported =>
   readText(path, table, options, {
     isHeader: (line) => !line.startsWith("#"),
     headerNames: splitComma,

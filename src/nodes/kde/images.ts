@@ -58,7 +58,13 @@ export const viewImages = (
     const vLos = Float64Array.from(rows, (i) => vAll[i]);
     const out = images.subarray(v * size, (v + 1) * size);
     if (dim === 1) kde1d(vLos, grid, out);
-    else kde2d(vLos, Float64Array.from(rows, (i) => rAll[i]), grid, out);
+    else
+      kde2d(
+        vLos,
+        Float64Array.from(rows, (i) => rAll[i]),
+        grid,
+        out,
+      );
     if ((v & 1023) === 1023) progress(v / nViews);
   }
   return { images, size };

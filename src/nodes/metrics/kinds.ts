@@ -8,12 +8,7 @@ import { Schema } from "effect";
 import { checkTable, defineKind, int, makeTable, many, num } from "../../kind/index.ts";
 import type { Table, TableSchema } from "../../kind/index.ts";
 
-import {
-  examplePosteriors,
-  percentileCurves,
-  residualHistogram,
-  sigmaVsMass,
-} from "./figures.ts";
+import { examplePosteriors, percentileCurves, residualHistogram, sigmaVsMass } from "./figures.ts";
 import { gatherPosteriors } from "./rows.ts";
 import { SUMMARY, summarize } from "./table2.ts";
 import type { Table2Row } from "./table2.ts";

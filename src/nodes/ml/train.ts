@@ -105,7 +105,10 @@ export class Trainer {
       this.lastMasks = m;
       const x = tf.tensor2d(images, [to - from, data.size]);
       const y = tf.tensor1d(Float32Array.from(rows, (r) => this.yAll[r]));
-      const cls = tf.tensor1d(Int32Array.from(rows, (r) => this.classAll[r]), "int32");
+      const cls = tf.tensor1d(
+        Int32Array.from(rows, (r) => this.classAll[r]),
+        "int32",
+      );
       const { value, grads } = tf.variableGrads(
         () => dataLoss(spec, forward(spec, params, x, m), y, cls),
         [...params.values()],

@@ -188,10 +188,7 @@ const conv2DBackpropFilter = (original: { matMul: Kernel; reshape: Kernel }): Ke
   };
 };
 
-const conv2DBackpropInput = (original: {
-  conv2d: Kernel;
-  backpropInput: Kernel;
-}): Kernel => {
+const conv2DBackpropInput = (original: { conv2d: Kernel; backpropInput: Kernel }): Kernel => {
   return (args) => {
     const { inputs, backend, attrs } = args;
     const { dy, filter } = inputs;

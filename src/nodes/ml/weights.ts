@@ -68,7 +68,10 @@ export const readWeightsTable = (spec: ModelSpec, table: Table): LoadedWeights =
   expected.set(SIGMA_D2, "1");
   const sizes = new Map<string, number>();
   for (const [name, dims] of expected) {
-    sizes.set(name, dims.split("x").reduce((a, d) => a * Number(d), 1));
+    sizes.set(
+      name,
+      dims.split("x").reduce((a, d) => a * Number(d), 1),
+    );
   }
 
   const weights = new Map<string, Float32Array>();

@@ -82,15 +82,36 @@ export const observeCalibration = defineKind({
       volume: halos.length * p.boxSize ** 3,
       model: haloModel(cosmologyOf(p), p.z),
       views: {
-        viewId: concat(counts.map((t) => i64(t, "view_id")), (n) => new BigInt64Array(n)),
-        m: concat(counts.map((t) => f64(t, "m")), (n) => new Float64Array(n)),
-        nGal: concat(counts.map((t) => i32(t, "n_gal")), (n) => new Int32Array(n)),
-        nTrue: concat(counts.map((t) => i32(t, "n_true")), (n) => new Int32Array(n)),
+        viewId: concat(
+          counts.map((t) => i64(t, "view_id")),
+          (n) => new BigInt64Array(n),
+        ),
+        m: concat(
+          counts.map((t) => f64(t, "m")),
+          (n) => new Float64Array(n),
+        ),
+        nGal: concat(
+          counts.map((t) => i32(t, "n_gal")),
+          (n) => new Int32Array(n),
+        ),
+        nTrue: concat(
+          counts.map((t) => i32(t, "n_true")),
+          (n) => new Int32Array(n),
+        ),
       },
       members: {
-        viewId: concat(members.map((t) => i64(t, "view_id")), (n) => new BigInt64Array(n)),
-        vLos: concat(members.map((t) => f64(t, "v_los")), (n) => new Float64Array(n)),
-        trueMember: concat(members.map((t) => bools(t, "true_member")), (n) => new Uint8Array(n)),
+        viewId: concat(
+          members.map((t) => i64(t, "view_id")),
+          (n) => new BigInt64Array(n),
+        ),
+        vLos: concat(
+          members.map((t) => f64(t, "v_los")),
+          (n) => new Float64Array(n),
+        ),
+        trueMember: concat(
+          members.map((t) => bools(t, "true_member")),
+          (n) => new Uint8Array(n),
+        ),
       },
       nMin: p.nMin,
     });

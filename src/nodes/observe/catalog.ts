@@ -38,7 +38,8 @@ export const joinCounts = (views: Table, counts: readonly Table[], nMin: number)
   const nTrue = new Int32Array(views.numRows);
   for (let r = 0; r < views.numRows; r++) {
     const g = nGalOf.get(viewId[r]);
-    if (g === undefined) throw new Error(`view ${viewId[r]} has no cylinder counts: is its box missing?`);
+    if (g === undefined)
+      throw new Error(`view ${viewId[r]} has no cylinder counts: is its box missing?`);
     nGal[r] = g;
     nTrue[r] = nTrueOf.get(viewId[r])!;
   }

@@ -13,9 +13,15 @@ import {
 
 /** A 3x3 rotation, row-major. */
 export type Rotation = readonly [
-  number, number, number,
-  number, number, number,
-  number, number, number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
 ];
 
 /**

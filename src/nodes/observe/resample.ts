@@ -4,12 +4,7 @@
  * function; a training set flat in dn/dm, where abundant low-mass hosts are
  * subsampled and rare massive ones observed from several directions.
  */
-import {
-  i32,
-  makeTable,
-  type Rng,
-  type Table,
-} from "../../kind/index.ts";
+import { i32, makeTable, type Rng, type Table } from "../../kind/index.ts";
 import { chooseValidation, foldsByMassRank } from "./folds.ts";
 import { takeRows } from "./select.ts";
 
@@ -107,9 +102,15 @@ export const randomRotation = (rng: Rng): Float64Array => {
   y /= norm;
   z /= norm;
   return Float64Array.of(
-    1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
-    2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
-    2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y),
+    1 - 2 * (y * y + z * z),
+    2 * (x * y - w * z),
+    2 * (x * z + w * y),
+    2 * (x * y + w * z),
+    1 - 2 * (x * x + z * z),
+    2 * (y * z - w * x),
+    2 * (x * z - w * y),
+    2 * (y * z + w * x),
+    1 - 2 * (x * x + y * y),
   );
 };
 

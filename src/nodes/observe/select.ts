@@ -3,14 +3,7 @@
  * halos with upid = -1 and m = log10(M200c / (Msun/h)) >= 13.5; members are
  * satellites with obs_sm >= 10^9.5 Msun whose upid is a host's id.
  */
-import {
-  f64,
-  i64,
-  isFixedList,
-  makeTable,
-  type Column,
-  type Table,
-} from "../../kind/index.ts";
+import { f64, i64, isFixedList, makeTable, type Column, type Table } from "../../kind/index.ts";
 
 /** Lowest host mass of the paper's catalog, dex. */
 export const HOST_MIN_M = 13.5;

@@ -120,8 +120,7 @@ export interface Box {
 }
 
 /** Ids carry the box index in bits 32 and up; galaxies set bit 31 as well. */
-export const haloId = (box: number, local: number): bigint =>
-  (BigInt(box) << 32n) | BigInt(local);
+export const haloId = (box: number, local: number): bigint => (BigInt(box) << 32n) | BigInt(local);
 export const galaxyId = (box: number, local: number): bigint =>
   (BigInt(box) << 32n) | (1n << 31n) | BigInt(local);
 

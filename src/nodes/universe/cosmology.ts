@@ -45,8 +45,7 @@ export const omegaMz = (cosmo: Cosmology, z: number): number =>
   (cosmo.omegaM * (1 + z) ** 3) / hubbleE(cosmo, z) ** 2;
 
 /** Critical density at z, (Msun/h) / (physical Mpc/h)^3. */
-export const rhoCrit = (cosmo: Cosmology, z: number): number =>
-  RHO_CRIT0 * hubbleE(cosmo, z) ** 2;
+export const rhoCrit = (cosmo: Cosmology, z: number): number => RHO_CRIT0 * hubbleE(cosmo, z) ** 2;
 
 /** Mean matter density, (Msun/h) / (comoving Mpc/h)^3 (constant in comoving units). */
 export const rhoMeanComoving = (cosmo: Cosmology): number => RHO_CRIT0 * cosmo.omegaM;
@@ -56,12 +55,12 @@ export const aH = (cosmo: Cosmology, z: number): number => (100 * hubbleE(cosmo,
 
 /** Gauss-Legendre nodes and weights on [-1, 1], 8 points. */
 const GL_X = [
-  -0.9602898564975363, -0.7966664774136267, -0.5255324099163290, -0.1834346424956498,
-  0.1834346424956498, 0.5255324099163290, 0.7966664774136267, 0.9602898564975363,
+  -0.9602898564975363, -0.7966664774136267, -0.525532409916329, -0.1834346424956498,
+  0.1834346424956498, 0.525532409916329, 0.7966664774136267, 0.9602898564975363,
 ];
 const GL_W = [
-  0.1012285362903763, 0.2223810344533745, 0.3137066458778873, 0.3626837833783620,
-  0.3626837833783620, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763,
+  0.1012285362903763, 0.2223810344533745, 0.3137066458778873, 0.362683783378362, 0.362683783378362,
+  0.3137066458778873, 0.2223810344533745, 0.1012285362903763,
 ];
 
 /** Integral of f over [a, b] by composite 8-point Gauss-Legendre on `pieces` intervals. */
