@@ -6,17 +6,10 @@
 import { type CellList, buildCellList, forEachNear, minImage } from "../universe/cellList.ts";
 import { aH, type Cosmology } from "../universe/cosmology.ts";
 import { losFrame, losVelocity, rotationToLos } from "./project.ts";
+import type { HaloArrays } from "../universe/box.ts";
 
-export interface HostArrays {
-  readonly id: BigInt64Array;
-  readonly m200c: Float64Array;
-  readonly x: Float64Array;
-  readonly y: Float64Array;
-  readonly z: Float64Array;
-  readonly vx: Float64Array;
-  readonly vy: Float64Array;
-  readonly vz: Float64Array;
-}
+/** Host halos as arrays: the same shape the generator produces. */
+export type HostArrays = HaloArrays;
 
 /** Galaxies already selected (satellites above the stellar-mass cut). */
 export interface SatelliteArrays {
