@@ -31,7 +31,12 @@ const SKY = [
   { name: "mockB", ra: 44.5, dec: -12.25 },
 ] as const;
 
-const params = Schema.decodeUnknownSync(universeBox.params)({ boxSize: BOX, grid: 64, z: Z, box: 7 });
+const params = Schema.decodeUnknownSync(universeBox.params)({
+  boxSize: BOX,
+  grid: 64,
+  z: Z,
+  box: 7,
+});
 const box = (await universeBox.run({
   params,
   inputs: {},
@@ -83,6 +88,8 @@ SKY.forEach((place, rank) => {
     const schema = ["ra", "dec", "cz"].map((name) => ({ name, type: "f64" as const }));
     writeFileSync("experiments/data/observed-b.parquet", encodeParquet(table, schema));
   }
-  console.log(`${place.name}: ${sky.ra.length} galaxies, log10 M200c = ${m.toFixed(3)}, z_cl = ${sky.centre.z}`);
+  console.log(
+    `${place.name}: ${sky.ra.length} galaxies, log10 M200c = ${m.toFixed(3)}, z_cl = ${sky.centre.z}`,
+  );
 });
 writeFileSync("experiments/data/observed-truth.csv", `${truth.join("\n")}\n`);

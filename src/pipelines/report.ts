@@ -4,6 +4,7 @@
  * reads the outputs it needs through `read`; the runtime writes the files.
  */
 import type { Table } from "../kind/index.ts";
+import { observedReporter } from "../nodes/observed/figure.ts";
 import { renderReport } from "../report/index.ts";
 
 export interface ReportNode {
@@ -103,4 +104,4 @@ const calibrationReport: Reporter = {
   },
 };
 
-export const reporters: readonly Reporter[] = [paperReport, calibrationReport];
+export const reporters: readonly Reporter[] = [paperReport, calibrationReport, observedReporter];

@@ -70,13 +70,17 @@ describe("observed.members", () => {
   it("gives the KDE kinds tables they turn into images unchanged", async () => {
     const file = write("kde.csv", csvOf(rowsAround()));
     const { outputs } = await run([one(file)]);
-    const kde = await runKind(kdeImages1d, {}, {
-      views: outputs.views,
-      members: outputs.members,
-    });
+    const kde = await runKind(
+      kdeImages1d,
+      {},
+      {
+        views: outputs.views,
+        members: outputs.members,
+      },
+    );
     const image = list(kde.outputs.images, "image").values;
     expect(image.length).toBe(48);
-    expect(image.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(Array.from(image).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     expect(i64(kde.outputs.images, "view_id")[0]).toBe(0n);
   });
 
@@ -132,7 +136,10 @@ describe("observed.members refuses", () => {
     const rows = csvOf(rowsAround()).split("\n");
     rows[3] = "180.02,0,abc,17";
     const file = write("nan.csv", rows.join("\n"));
-    await expectError([one(file)], new RegExp(`${file}, line 4, column 'z': 'abc' is not a number`));
+    await expectError(
+      [one(file)],
+      new RegExp(`${file}, line 4, column 'z': 'abc' is not a number`),
+    );
   });
 
   it("a Parquet column of text, naming the row", async () => {
@@ -190,7 +197,9 @@ describe("observed.members refuses", () => {
 
   it("a cluster name with a space, when the spec is read", () => {
     expect(() =>
-      Schema.decodeUnknownSync(observedMembers.params)({ clusters: [one("x.csv", { name: "A 2029" })] }),
+      Schema.decodeUnknownSync(observedMembers.params)({
+        clusters: [one("x.csv", { name: "A 2029" })],
+      }),
     ).toThrow(/letters, digits/);
   });
 

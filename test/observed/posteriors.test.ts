@@ -122,8 +122,9 @@ describe("observed.posteriors on a cluster of a synthetic universe", () => {
     ).outputs;
 
   it("gives the same images from the sky as from the mock's functions in the same geometry", async () => {
-    const fromSky = (await runKind(kdeImages1d, {}, { views: observed.views, members: observed.members }))
-      .outputs.images;
+    const fromSky = (
+      await runKind(kdeImages1d, {}, { views: observed.views, members: observed.members })
+    ).outputs.images;
     const fromMock = imagesWith(membersOf(scene.exact));
     const a = list(fromSky, "image").values;
     const b = list(fromMock, "image").values;
@@ -155,16 +156,25 @@ describe("observed.posteriors on a cluster of a synthetic universe", () => {
     const spec = parseModelName("1DGauss-d");
     const means = weights.map((w, k) => {
       const loaded = readWeightsTable(spec, w);
-      const data = { images: list(images, "image").values as Float32Array, size: 48, m: Float64Array.of(NaN) };
+      const data = {
+        images: list(images, "image").values as Float32Array,
+        size: 48,
+        m: Float64Array.of(NaN),
+      };
       const options = { samples: 10, dropout: 0.1, sigmaD2: loaded.sigmaD2 };
-      return predict(spec, loaded.weights, data, options, new Rng("same-seed").fork(`fold-${k}`)).mean[0];
+      return predict(spec, loaded.weights, data, options, new Rng("same-seed").fork(`fold-${k}`))
+        .mean[0];
     });
     expect(f64(out.folds, "mean")).toEqual(Float64Array.from(means));
     expect(f64(out.summary, "mean")[0]).toBeCloseTo((means[0] + means[1]) / 2, 12);
   });
 
   it("writes a normalised density on the grid for a Class model too", async () => {
-    const out = await posterior("1DClass-d", imagesWith(membersOf(scene.exact)), trainedFolds("1DClass-d", 2));
+    const out = await posterior(
+      "1DClass-d",
+      imagesWith(membersOf(scene.exact)),
+      trainedFolds("1DClass-d", 2),
+    );
     const density = f64(out.posterior, "density");
     expect(density.length).toBe(401);
     expect(density.reduce((a, b) => a + b * 0.01, 0)).toBeCloseTo(1, 2);

@@ -161,7 +161,8 @@ export const makeScene = async (rank = 0, hostAtRest = true): Promise<Scene> => 
 
 /** Indices of the rows inside the cylinder. */
 export const inCylinder = (v: { vLos: Float64Array; rProj: Float64Array }): number[] =>
-  [...v.vLos.keys()].filter((i) => Math.abs(v.vLos[i]) <= CUTS.vCut && v.rProj[i] <= CUTS.rAperture);
+  [...v.vLos.keys()].filter(
+    (i) => Math.abs(v.vLos[i]) <= CUTS.vCut && v.rProj[i] <= CUTS.rAperture,
+  );
 
 export const sortedCopy = (a: Float64Array): Float64Array => Float64Array.from(a).sort();
-

@@ -7,7 +7,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { readObservedGalaxies } from "../../src/nodes/observed/read.ts";
-import { projectSky, raDecOf, separation, unitVector } from "../../src/nodes/observed/sky.ts";
+import {
+  observeOnSky,
+  projectSky,
+  raDecOf,
+  separation,
+  unitVector,
+} from "../../src/nodes/observed/sky.ts";
 import { comovingDistance, PLANCK13 } from "../../src/nodes/universe/cosmology.ts";
 import { inCylinder, makeScene, type Scene, sortedCopy, Z_SNAPSHOT } from "./scene.ts";
 
@@ -32,6 +38,32 @@ describe("sky coordinates", () => {
   it("measure one arcsecond between two points one arcsecond apart in Dec", () => {
     const angle = separation(unitVector(10, 20), unitVector(10, 20 + 1 / 3600));
     expect(angle / (Math.PI / 180 / 3600)).toBeCloseTo(1, 9);
+  });
+});
+
+describe("putting a neighbourhood on the sky", () => {
+  const placement = { los: [1 / 3, 2 / 3, 2 / 3] as const, ra: 30, dec: -60, z: 0.1 };
+  const d = comovingDistance(PLANCK13, 0.1);
+  const sky = observeOnSky(PLANCK13, placement, {
+    // one galaxy 5 Mpc/h behind the cluster, one 1 Mpc/h across (along (2, -1, 0) / sqrt 5)
+    dx: Float64Array.of(5 / 3, 2 / Math.sqrt(5)),
+    dy: Float64Array.of(10 / 3, -1 / Math.sqrt(5)),
+    dz: Float64Array.of(10 / 3, 0),
+    vx: Float64Array.of(0, 0),
+    vy: Float64Array.of(0, 0),
+    vz: Float64Array.of(0, 0),
+    cluster: [0, 0, 0],
+  });
+
+  it("puts a galaxy behind the cluster at the centre, 5 Mpc/h further", () => {
+    expect(separation(unitVector(sky.ra[0], sky.dec[0]), unitVector(30, -60))).toBeLessThan(1e-12);
+    expect(sky.distance[0] - d).toBeCloseTo(5, 9);
+    expect(sky.z[0]).toBeGreaterThan(sky.centre.z);
+  });
+
+  it("puts a galaxy 1 Mpc/h across the line of sight at atan(1 / D_c) from the centre", () => {
+    const angle = separation(unitVector(sky.ra[1], sky.dec[1]), unitVector(30, -60));
+    expect(angle).toBeCloseTo(Math.atan(1 / d), 12);
   });
 });
 
@@ -118,10 +150,14 @@ describe("a cluster with its own peculiar velocity", () => {
       expect(converted.rProj[i] / scene.exact.rProj[i]).toBeCloseTo(expected, 9);
     }
     // velocities stay relative to the cluster's observed redshift, as in the mocks
-    expect(maxAbs(members.map((i) => converted.vLos[i]), members.map((i) => scene.exact.vLos[i])))
-      .toBeLessThan(1e-4);
+    expect(
+      maxAbs(
+        members.map((i) => converted.vLos[i]),
+        members.map((i) => scene.exact.vLos[i]),
+      ),
+    ).toBeLessThan(1e-4);
     // this host moves at 539 km/s along the line of sight: 5.7 Mpc/h of Hubble flow
-    expect(scene.around.cluster[2]).toBeCloseTo(539.50, 2);
+    expect(scene.around.cluster[2]).toBeCloseTo(539.5, 2);
     expect(expected).toBeCloseTo(1.0167, 4);
   });
 });

@@ -65,7 +65,12 @@ const checked = (
   return z;
 };
 
-const normalise = (name: string): string => name.trim().replace(/^"(.*)"$/, "$1").trim().toLowerCase();
+const normalise = (name: string): string =>
+  name
+    .trim()
+    .replace(/^"(.*)"$/, "$1")
+    .trim()
+    .toLowerCase();
 
 /** Splits a CSV line on commas outside double quotes. */
 export const splitCsv = (line: string): string[] => {
@@ -110,17 +115,30 @@ const readCsvGalaxies = (file: string): ObservedTable => {
           requireColumn(file, names, "dec", reader.lineNumber),
           redshift.index,
         ];
-        header = { index, names: ["ra", "dec", redshift.name], redshift: redshift.name, width: names.length };
+        header = {
+          index,
+          names: ["ra", "dec", redshift.name],
+          redshift: redshift.name,
+          width: names.length,
+        };
         continue;
       }
       const where = { line: reader.lineNumber, unit: "line" as const };
       if (fields.length !== header.width) {
-        throw new CatalogError(file, where, `${fields.length} values, the header names ${header.width}`);
+        throw new CatalogError(
+          file,
+          where,
+          `${fields.length} values, the header names ${header.width}`,
+        );
       }
       const values = header.index.map((column, k) => {
         const text = fields[column].trim();
         if (!FLOAT.test(text)) {
-          throw new CatalogError(file, { ...where, column: header!.names[k] }, `'${text}' is not a number`);
+          throw new CatalogError(
+            file,
+            { ...where, column: header!.names[k] },
+            `'${text}' is not a number`,
+          );
         }
         return checked(file, where, header!.names[k], Number(text));
       });
@@ -171,7 +189,11 @@ const readParquetGalaxies = (file: string): ObservedTable => {
         throw new CatalogError(file, { ...where, column: name }, "missing value (null)");
       }
       if (typeof raw !== "number" && typeof raw !== "bigint") {
-        throw new CatalogError(file, { ...where, column: name }, `'${String(raw)}' is not a number`);
+        throw new CatalogError(
+          file,
+          { ...where, column: name },
+          `'${String(raw)}' is not a number`,
+        );
       }
       out[i] = checked(file, where, name, Number(raw));
     }
