@@ -33,13 +33,17 @@ describe("the observed clusters' figure", () => {
     const files = await renderObserved(summary, posterior);
     expect(files.map((f) => f.path)).toEqual([
       "observed-masses.csv",
+      "observed-posteriors.csv",
       "observed-posteriors.svg",
       "observed-posteriors.png",
     ]);
     const csv = new TextDecoder().decode(files[0].bytes).split("\n");
     expect(csv[1]).toBe("mockA,1DGauss-d,40,1,14.6000,0.2000,14.4011,14.6000,14.7989");
-    const svg = new TextDecoder().decode(files[1].bytes);
+    const gridCsv = new TextDecoder().decode(files[1].bytes).trim().split("\n");
+    expect(gridCsv[0]).toBe("cluster,model,m,density");
+    expect(gridCsv).toHaveLength(1 + posterior.numRows);
+    const svg = new TextDecoder().decode(files[2].bytes);
     for (const name of names) expect(svg).toContain(name);
-    expect(Buffer.from(files[2].bytes.subarray(1, 4)).toString()).toBe("PNG");
+    expect(Buffer.from(files[3].bytes.subarray(1, 4)).toString()).toBe("PNG");
   });
 });

@@ -65,15 +65,17 @@ export const observedFigureSpec = (summary: Table, posterior: Table): Record<str
   };
 };
 
-const csvOf = (summary: Table): string => {
-  const columns = ["cluster", "model", "n_gal", "folds", "mean", "sd", "p16", "p50", "p84"];
+const csvOf = (table: Table, columns: readonly string[], digits = 4): string => {
   const cell = (v: string | number): string =>
-    typeof v === "number" && !Number.isInteger(v) ? v.toFixed(4) : String(v);
-  const rows = rowsOf(summary, columns).map((r) => columns.map((c) => cell(r[c])).join(","));
+    typeof v === "number" && !Number.isInteger(v) ? v.toFixed(digits) : String(v);
+  const rows = rowsOf(table, columns).map((r) => columns.map((c) => cell(r[c])).join(","));
   return `${[columns.join(","), ...rows].join("\n")}\n`;
 };
 
-/** observed-masses.csv, and observed-posteriors.svg and .png. */
+const SUMMARY_COLUMNS = ["cluster", "model", "n_gal", "folds", "mean", "sd", "p16", "p50", "p84"];
+const POSTERIOR_COLUMNS = ["cluster", "model", "m", "density"];
+
+/** observed-masses.csv, observed-posteriors.csv, and observed-posteriors.svg and .png. */
 export const renderObserved = async (
   summary: Table,
   posterior: Table,
@@ -82,7 +84,9 @@ export const renderObserved = async (
   const svg = await svgFromVegaLite(observedFigureSpec(summary, posterior));
   const text = new TextEncoder();
   return [
-    { path: "observed-masses.csv", bytes: text.encode(csvOf(summary)) },
+    { path: "observed-masses.csv", bytes: text.encode(csvOf(summary, SUMMARY_COLUMNS)) },
+    // The full posterior of every cluster and model on the m grid.
+    { path: "observed-posteriors.csv", bytes: text.encode(csvOf(posterior, POSTERIOR_COLUMNS, 6)) },
     { path: "observed-posteriors.svg", bytes: text.encode(svg) },
     { path: "observed-posteriors.png", bytes: pngFromSvg(svg, font) },
   ];
