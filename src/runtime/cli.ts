@@ -95,18 +95,33 @@ const runCmd = Command.make(
         `${exp.name}: ${exp.nodes.length} nodes, cache ${displayPath(ctx.cacheDir)}, ` +
           `${a.jobs} worker(s)`,
       );
+      // Ctrl-C: stop scheduling, abandon running nodes, keep what finished and write the lock.
+      const abort = new AbortController();
+      const onSigint = () => {
+        if (abort.signal.aborted) process.exit(130);
+        err("\ninterrupting: finished nodes stay cached (Ctrl-C again to quit at once)");
+        abort.abort();
+      };
+      process.on("SIGINT", onSigint);
       const summary = await run(ctx, exp, {
+        signal: abort.signal,
         targets: a.targets,
         jobs: a.jobs,
         verbose: a.verbose,
         tty: process.stdout.isTTY === true,
         write: (s) => process.stdout.write(s),
       });
+      process.off("SIGINT", onSigint);
       const { ran, cached, failed, skipped } = summary.counts;
       out(
         `${ran + cached + failed + skipped} nodes: ${ran} ran, ${cached} cached, ` +
           `${failed} failed, ${skipped} skipped in ${(summary.elapsedMs / 1000).toFixed(2)}s`,
       );
+      if (summary.interrupted) {
+        out(`interrupted: ${ran + cached} nodes finished and are cached; run again to resume`);
+        process.exitCode = 130;
+        return;
+      }
       if (failed + skipped > 0) {
         for (const [id, r] of summary.results)
           if (r.status === "failed") err(`failed: ${id}: ${r.error}`);

@@ -79,6 +79,8 @@ export interface RunSummary {
   readonly results: ReadonlyMap<string, NodeResult>;
   readonly counts: Record<"ran" | "cached" | "failed" | "skipped", number>;
   readonly elapsedMs: number;
+  /** Stopped by `signal` (Ctrl-C): what finished is cached and in the lock file. */
+  readonly interrupted: boolean;
 }
 
 export const run = async (
@@ -92,6 +94,8 @@ export const run = async (
     writeLock?: boolean;
     /** Run only these nodes and everything they depend on. */
     targets?: readonly string[];
+    /** Aborting it stops the run: running nodes are abandoned, the lock file is written. */
+    signal?: AbortSignal;
   },
 ): Promise<RunSummary> => {
   const store = new Store(ctx.cacheDir);
@@ -106,21 +110,24 @@ export const run = async (
     verbose: opts.verbose,
     write: opts.write,
   });
+  const results = new Map<string, NodeResult>();
+  const program = runExperiment(exp, {
+    store,
+    reporter,
+    lockFile: opts.writeLock === false ? undefined : exp.lockFile,
+    previousLock: readLock(exp.lockFile),
+    only,
+    results,
+  }).pipe(Effect.provide(localExecutor(opts.jobs, ctx.kinds)), Effect.scoped);
   try {
-    const results = await Effect.runPromise(
-      runExperiment(exp, {
-        store,
-        reporter,
-        lockFile: opts.writeLock === false ? undefined : exp.lockFile,
-        previousLock: readLock(exp.lockFile),
-        only,
-      }).pipe(Effect.provide(localExecutor(opts.jobs, ctx.kinds)), Effect.scoped),
-    );
-    const { elapsedMs, ...counts } = reporter.close();
-    return { results, counts, elapsedMs };
+    await Effect.runPromise(program, { signal: opts.signal });
+  } catch (e) {
+    if (opts.signal?.aborted !== true) throw e;
   } finally {
     reporter.close();
   }
+  const { elapsedMs, ...counts } = reporter.close();
+  return { results, counts, elapsedMs, interrupted: opts.signal?.aborted === true };
 };
 
 // ---------------------------------------------------------------------------

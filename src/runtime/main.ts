@@ -1,9 +1,12 @@
 /**
- * Entry point of the `dag` command.
+ * Entry point of the `dag` command. Handlers set the exit code themselves
+ * (2 for a user's mistake, 1 for a failed node, 130 when interrupted); a
+ * failure that reaches here is a command-line parse error, already printed.
  */
-import { NodeRuntime, NodeServices } from "@effect/platform-node";
-import { Effect } from "effect";
+import { NodeServices } from "@effect/platform-node";
+import { Effect, Exit } from "effect";
 
 import { runCli } from "./cli.ts";
 
-runCli.pipe(Effect.provide(NodeServices.layer), NodeRuntime.runMain);
+const exit = await Effect.runPromiseExit(runCli.pipe(Effect.provide(NodeServices.layer)));
+if (Exit.isFailure(exit) && !process.exitCode) process.exitCode = 2;

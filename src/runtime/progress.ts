@@ -47,7 +47,7 @@ export class Reporter {
     return this.counts.ran + this.counts.cached + this.counts.failed + this.counts.skipped;
   }
 
-  started_(id: string): void {
+  nodeStarted(id: string): void {
     this.running.set(id, { since: performance.now(), fraction: 0 });
   }
 
@@ -113,6 +113,7 @@ export class Reporter {
   close(): Record<Outcome, number> & { elapsedMs: number } {
     if (this.timer !== undefined) clearInterval(this.timer);
     if (this.opts.tty && this.drawn) this.opts.write("\r\x1b[K");
+    this.drawn = false;
     return { ...this.counts, elapsedMs: performance.now() - this.started };
   }
 }

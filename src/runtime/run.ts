@@ -31,6 +31,8 @@ export interface RunOptions {
   readonly previousLock: LockFile | undefined;
   /** Only these nodes (and what they need); all when undefined. */
   readonly only?: ReadonlySet<string>;
+  /** Filled with each node's result as it settles, so a caller sees them even if interrupted. */
+  readonly results?: Map<string, NodeResult>;
 }
 
 const require = createRequire(import.meta.url);
@@ -67,7 +69,7 @@ export const runExperiment = (exp: Experiment, opts: RunOptions) =>
     const results = new Map<string, Deferred.Deferred<NodeResult>>();
     for (const id of order) results.set(id, Deferred.makeUnsafe<NodeResult>());
     const records = new Map<string, NodeRecord>();
-    const outcome = new Map<string, NodeResult>();
+    const outcome = opts.results ?? new Map<string, NodeResult>();
     const lookup = (id: string, table: string) => records.get(id)?.outputs[table]?.hash;
 
     /** Runs the node's job and writes its record; a corrupt input is recomputed first. */
@@ -174,7 +176,7 @@ export const runExperiment = (exp: Experiment, opts: RunOptions) =>
           return yield* settle({ status: "cached", record: hit });
         }
 
-        reporter.started_(id);
+        reporter.nodeStarted(id);
         const done = yield* compute(node, key, 0).pipe(Effect.result);
         if (done._tag === "Failure") {
           reporter.finished(id, "failed", `[${key.slice(0, 8)}] ${done.failure.message}`);

@@ -59,6 +59,22 @@ describe("crashes, corruption and concurrent runs", () => {
     expect(lockOf(dir)).toEqual(lockOf(reference));
   });
 
+  it("stops on Ctrl-C, keeps what finished in the cache and the lock file, and resumes", async () => {
+    const dir = scratch(SLOW);
+    const p = dagAsync(dir, "run", SPEC, "--jobs", "1");
+    await waitFor(() => /ran\s+square/.test(p.output()), 60_000);
+    p.child.kill("SIGINT");
+    const r = await p.done;
+    expect(r.code).toBe(130);
+    expect(r.stdout).toMatch(/^interrupted: \d+ nodes finished and are cached; run again to resume$/m);
+    const finished = Object.keys(lockOf(dir).nodes);
+    expect(finished).toContain("source");
+    const again = dag(dir, "run", SPEC);
+    expect(again.code).toBe(0);
+    expect(ran(again.stdout).some((id) => finished.includes(id))).toBe(false);
+    expect(lockOf(dir)).toEqual(lockOf(reference));
+  });
+
   it("detects a truncated output object and recomputes it", () => {
     const dir = scratch();
     expect(dag(dir, "run", SPEC).code).toBe(0);

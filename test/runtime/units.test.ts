@@ -113,7 +113,7 @@ describe("progress", () => {
       write: (s) => (out += s),
       plainEveryMs: 0,
     });
-    r.started_("a");
+    r.nodeStarted("a");
     r.progress("a", 0.5);
     r.finished("a", "ran", "[12345678] 0.10s worker");
     r.finished("b", "cached", "[abcdef01]");
@@ -134,7 +134,7 @@ describe("progress", () => {
       verbose: true,
       write: (s) => (out += s),
     });
-    r.started_("x");
+    r.nodeStarted("x");
     r.finished("x", "ran", "ok");
     r.close();
     expect(out).toContain("\r\x1b[K");
