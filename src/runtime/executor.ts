@@ -13,6 +13,7 @@ import type { NodeKind } from "../kind/index.ts";
 import { runJob, toJobError, type Job, type JobError, type JobResult } from "./job.ts";
 import type { WorkerMessage } from "./worker.ts";
 
+/** Progress of a job in [0, 1]; called with 0 when the job actually starts (it may queue). */
 export type Progress = (fraction: number, message?: string) => void;
 
 export class Executor extends Context.Service<
@@ -62,6 +63,7 @@ class Pool {
 const inWorker = (pool: Pool, job: Job, onProgress: Progress) =>
   Effect.callback<JobResult, JobError>((resume) => {
     const worker = pool.acquire();
+    onProgress(0);
     let settled = false;
     const cleanup = (): void => {
       worker.off("message", onMessage);
@@ -112,7 +114,10 @@ export const localExecutor = (jobs: number, kinds: ReadonlyMap<string, NodeKind>
                 Effect.map((result) => ({ result, placement: "worker" as const })),
               )
             : Effect.tryPromise({
-                try: () => runJob(job, kinds, onProgress),
+                try: () => {
+                  onProgress(0);
+                  return runJob(job, kinds, onProgress);
+                },
                 catch: toJobError,
               }).pipe(Effect.map((result) => ({ result, placement: "main" as const }))),
       };

@@ -51,9 +51,11 @@ export class Reporter {
     this.running.set(id, { since: performance.now(), fraction: 0 });
   }
 
+  /** The first call for a node marks it running (it may have queued for a worker). */
   progress(id: string, fraction: number): void {
     const r = this.running.get(id);
-    if (r !== undefined) r.fraction = fraction;
+    if (r === undefined) this.nodeStarted(id);
+    else r.fraction = fraction;
     if (!this.opts.tty) this.maybePlainStatus();
   }
 

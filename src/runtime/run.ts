@@ -176,7 +176,6 @@ export const runExperiment = (exp: Experiment, opts: RunOptions) =>
           return yield* settle({ status: "cached", record: hit });
         }
 
-        reporter.nodeStarted(id);
         const done = yield* compute(node, key, 0).pipe(Effect.result);
         if (done._tag === "Failure") {
           reporter.finished(id, "failed", `[${key.slice(0, 8)}] ${done.failure.message}`);

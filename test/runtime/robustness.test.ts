@@ -66,7 +66,9 @@ describe("crashes, corruption and concurrent runs", () => {
     p.child.kill("SIGINT");
     const r = await p.done;
     expect(r.code).toBe(130);
-    expect(r.stdout).toMatch(/^interrupted: \d+ nodes finished and are cached; run again to resume$/m);
+    expect(r.stdout).toMatch(
+      /^interrupted: \d+ nodes finished and are cached; run again to resume$/m,
+    );
     const finished = Object.keys(lockOf(dir).nodes);
     expect(finished).toContain("source");
     const again = dag(dir, "run", SPEC);
