@@ -139,21 +139,23 @@ class Locator {
     }
     let node: unknown = this.doc.contents;
     let range: readonly number[] | undefined = (node as YAML.Node | null)?.range ?? undefined;
-    for (const seg of p) {
+    for (let i = 0; i < p.length; i++) {
+      const seg = p[i];
       if (YAML.isMap(node)) {
         const pair = node.items.find(
           (it) => YAML.isScalar(it.key) && String(it.key.value) === String(seg),
         );
         if (pair === undefined) break;
-        range =
-          opts.key && seg === p[p.length - 1] ? ((pair.key as YAML.Node).range ?? range) : range;
+        if (opts.key && i === p.length - 1) {
+          range = (pair.key as YAML.Node).range ?? range;
+          break;
+        }
         node = pair.value;
-        if (!(opts.key && seg === p[p.length - 1]))
-          range = (node as YAML.Node | null)?.range ?? range;
       } else if (YAML.isSeq(node) && typeof seg === "number" && node.items[seg] !== undefined) {
         node = node.items[seg];
-        range = (node as YAML.Node).range ?? range;
       } else break;
+      // An alias (`*train`) is reported where it is used.
+      range = (node as YAML.Node | null)?.range ?? range;
     }
     const pos = this.lines.linePos(range?.[0] ?? 0);
     return { file: this.file, line: pos.line, col: pos.col, message };
