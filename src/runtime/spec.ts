@@ -443,226 +443,239 @@ const unusedParams = (params: unknown, used: Set<string>): string[] => {
   return out;
 };
 
+/** What the steps of loading share: where problems go and how to place them. */
+interface Loading {
+  readonly locator: Locator;
+  readonly problems: Problem[];
+  readonly params: unknown;
+  /** Parameter paths some node read. */
+  readonly used: Set<string>;
+}
+
+/** foreach variables of an entry: each a list (literal or referenced) or a count N (0..N-1). */
+const foreachVars = (ld: Loading, at: Path, foreach: Record<string, unknown>) => {
+  const vars: [string, unknown[]][] = [];
+  for (const [name, given] of Object.entries(foreach)) {
+    const vp: Path = [...at, "foreach", name];
+    const value = resolveRefs(given, vp, {}, ld.params, ld.problems, ld.locator, ld.used, []);
+    const list =
+      typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= MAX_INSTANCES
+        ? Array.from({ length: value }, (_, i) => i)
+        : value;
+    if (!Array.isArray(list) || list.length === 0) {
+      const what = `foreach '${name}' must be a non-empty list or a count, got ${describe(value)}`;
+      ld.problems.push(ld.locator.at(vp, what));
+      continue;
+    }
+    vars.push([name, list]);
+  }
+  return vars;
+};
+
+/** Resolves an instance's parameters and decodes them with its kind's schema. */
+const instanceParams = (
+  ld: Loading,
+  at: Path,
+  id: string,
+  kind: NodeKind,
+  given: Record<string, unknown>,
+  vars: Record<string, unknown>,
+) => {
+  const raw: Record<string, unknown> = {};
+  const sources: Record<string, string> = {};
+  for (const [name, v] of Object.entries(given)) {
+    const refs: Ref[] = [];
+    const vp: Path = [...at, "params", name];
+    raw[name] = resolveRefs(v, vp, vars, ld.params, ld.problems, ld.locator, ld.used, refs);
+    sources[name] = refs.length === 1 && refs[0].path.length > 0 ? refs[0].source : vp.join(".");
+  }
+  const decoded = schemaProblems(kind.params, raw);
+  if (!Array.isArray(decoded)) {
+    return { params: decoded.value as Record<string, unknown>, sources };
+  }
+  for (const i of decoded) {
+    const name = String(i.path[0] ?? "");
+    const where = Object.hasOwn(given, name) ? [...at, "params", name] : [...at, "params"];
+    const what = i.excess
+      ? `${kind.name} has no parameter '${name}'${suggest(name, paramNames(kind))}`
+      : i.message.startsWith("Missing key")
+        ? `${kind.name} needs parameter '${i.path.join(".")}'`
+        : `parameter '${i.path.join(".")}' of ${id}: ${i.message}`;
+    const place = followRef(given[name], where, ld.params);
+    ld.problems.push(ld.locator.at(place, what, { key: i.excess }));
+  }
+  return undefined;
+};
+
+/** One entry under `nodes:` expanded into its instances (inputs not resolved yet). */
+const expandEntry = (
+  ld: Loading,
+  entryName: string,
+  entry: Document["nodes"][string],
+  kinds: ReadonlyMap<string, NodeKind>,
+  seen: Map<string, string>,
+  room: number,
+): NodeInstance[] => {
+  const at: Path = ["nodes", entryName];
+  const kind = kinds.get(entry.kind);
+  if (kind === undefined) {
+    const what = `unknown node kind '${entry.kind}'${suggest(entry.kind, kinds.keys())}`;
+    ld.problems.push(ld.locator.at([...at, "kind"], what));
+    return [];
+  }
+  const vars = foreachVars(ld, at, entry.foreach ?? {});
+  const combos = product(vars);
+  if (combos.length > room) {
+    ld.problems.push(ld.locator.at(at, `expands to more than ${MAX_INSTANCES} nodes`));
+    return [];
+  }
+  const out: NodeInstance[] = [];
+  for (const combo of combos) {
+    const template = entry.id ?? [entryName, ...vars.map(([n]) => `${n}-{${n}}`)].join("/");
+    const id = fillTemplate(template, combo);
+    const bad = checkNodeId(id);
+    if (bad !== undefined) {
+      ld.problems.push(ld.locator.at(entry.id === undefined ? at : [...at, "id"], bad));
+      continue;
+    }
+    if (seen.has(id)) {
+      ld.problems.push(ld.locator.at(at, `node id '${id}' is also made by nodes.${seen.get(id)}`));
+      continue;
+    }
+    seen.set(id, entryName);
+    const decoded = instanceParams(ld, at, id, kind, entry.params ?? {}, combo);
+    if (decoded === undefined) continue;
+    out.push({
+      id,
+      entry: entryName,
+      kind,
+      params: decoded.params,
+      paramSources: decoded.sources,
+      inputs: {},
+      vars: combo,
+    });
+  }
+  return out;
+};
+
+/** Every id an input pattern names: an exact id, or a glob in spec order. */
+const matchIds = (pattern: string, ids: readonly string[], order: ReadonlyMap<string, number>) => {
+  if (!pattern.includes("*")) return order.has(pattern) ? [pattern] : [];
+  const re = globToRegExp(pattern);
+  return ids.filter((i) => re.test(i)).sort((a, b) => order.get(a)! - order.get(b)!);
+};
+
+/** Resolves an instance's inputs against all instances. */
+const resolveInputs = (
+  ld: Loading,
+  inst: NodeInstance,
+  given: Readonly<Record<string, string | readonly string[]>>,
+  instances: readonly NodeInstance[],
+  order: ReadonlyMap<string, number>,
+): Record<string, ResolvedInput> => {
+  const ids = instances.map((n) => n.id);
+  const declared = inst.kind.inputs;
+  const base: Path = ["nodes", inst.entry, "inputs"];
+  for (const name of Object.keys(given)) {
+    if (Object.hasOwn(declared, name)) continue;
+    const what = `${inst.kind.name} has no input '${name}'${suggest(name, Object.keys(declared))}`;
+    ld.problems.push(ld.locator.at([...base, name], what, { key: true }));
+  }
+  const inputs: Record<string, ResolvedInput> = {};
+  for (const [name, spec] of Object.entries(declared)) {
+    const refs = given[name];
+    if (refs === undefined) {
+      const what = `${inst.kind.name} needs input '${name}'`;
+      ld.problems.push(ld.locator.at(["nodes", inst.entry], what));
+      continue;
+    }
+    const patterns = typeof refs === "string" ? [refs] : refs;
+    const upIds: string[] = [];
+    const tables: string[] = [];
+    patterns.forEach((pattern, pi) => {
+      const filled = fillTemplate(pattern, inst.vars);
+      const colon = filled.lastIndexOf(":");
+      const idPat = colon >= 0 ? filled.slice(0, colon) : filled;
+      const table = colon >= 0 ? filled.slice(colon + 1) : undefined;
+      const where: Path = typeof refs === "string" ? [...base, name] : [...base, name, pi];
+      const matches = matchIds(idPat, ids, order);
+      if (matches.length === 0) {
+        const what = `input '${name}' refers to '${idPat}', which matches no node`;
+        ld.problems.push(ld.locator.at(where, what + suggest(idPat, ids)));
+      }
+      for (const m of matches) {
+        const up = instances[order.get(m)!];
+        const outNames = Object.keys(up.kind.outputs);
+        const t = table ?? spec.table ?? outNames[0];
+        if (!outNames.includes(t)) {
+          const what = `node '${m}' (${up.kind.name}) has no output table '${t}'; `;
+          ld.problems.push(ld.locator.at(where, `${what}it has ${outNames.join(", ")}`));
+        }
+        upIds.push(m);
+        tables.push(t);
+      }
+    });
+    if (!spec.many && upIds.length > 1) {
+      const what = `input '${name}' takes one node but '${patterns.join(", ")}' matches`;
+      ld.problems.push(ld.locator.at([...base, name], `${what} ${upIds.length}`));
+    }
+    inputs[name] = { ids: upIds, tables, many: spec.many === true };
+  }
+  return inputs;
+};
+
+/** A cycle, reported at the input that closes it. */
+const cycleProblem = (
+  cycle: readonly string[],
+  nodes: readonly NodeInstance[],
+  locator: Locator,
+) => {
+  const [first, second] = [cycle[0], cycle[1] ?? cycle[0]];
+  const consumer = nodes.find((n) => n.id === second)!;
+  const input = Object.entries(consumer.inputs).find(([, r]) => r.ids.includes(first))?.[0] ?? "";
+  const loop = (
+    cycle.length > 1 && cycle[0] === cycle[cycle.length - 1] ? cycle : [...cycle, cycle[0]]
+  ).join(" -> ");
+  return locator.at(["nodes", consumer.entry, "inputs", input], `cycle: ${loop}`);
+};
+
 export const loadExperiment = (file: string, options: LoadOptions): Experiment => {
   const spec = parseYaml(file, options.sets ?? []);
   const { doc, locator } = spec;
-  const problems: Problem[] = [];
-  const used = new Set<string>();
-  const params = doc.params ?? {};
-  const instances: NodeInstance[] = [];
-  const pending: { inst: NodeInstance; entry: string; raw: Record<string, unknown> }[] = [];
+  const ld: Loading = { locator, problems: [], params: doc.params ?? {}, used: new Set() };
+
   const seen = new Map<string, string>();
-
+  const instances: NodeInstance[] = [];
   for (const [entryName, entry] of Object.entries(doc.nodes)) {
-    const at: Path = ["nodes", entryName];
-    const kind = options.kinds.get(entry.kind);
-    if (kind === undefined) {
-      problems.push(
-        locator.at(
-          [...at, "kind"],
-          `unknown node kind '${entry.kind}'${suggest(entry.kind, options.kinds.keys())}`,
-        ),
-      );
-      continue;
-    }
-
-    // foreach: each variable takes a list (literal or a reference to one).
-    const vars: [string, unknown[]][] = [];
-    for (const [name, spec_] of Object.entries(entry.foreach ?? {})) {
-      const vp: Path = [...at, "foreach", name];
-      const value = resolveRefs(spec_, vp, {}, params, problems, locator, used, []);
-      // A count N stands for 0, 1, ..., N-1 (boxes, folds).
-      const list =
-        typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= MAX_INSTANCES
-          ? Array.from({ length: value }, (_, i) => i)
-          : value;
-      if (!Array.isArray(list) || list.length === 0) {
-        problems.push(
-          locator.at(
-            vp,
-            `foreach '${name}' must be a non-empty list or a count, got ${describe(value)}`,
-          ),
-        );
-        continue;
-      }
-      vars.push([name, list]);
-    }
-    const combos = product(vars);
-    if (instances.length + combos.length > MAX_INSTANCES) {
-      problems.push(locator.at(at, `expands to more than ${MAX_INSTANCES} nodes`));
-      break;
-    }
-
-    for (const combo of combos) {
-      const template = entry.id ?? [entryName, ...vars.map(([n]) => `${n}-{${n}}`)].join("/");
-      const id = fillTemplate(template, combo);
-      const bad = checkNodeId(id);
-      if (bad !== undefined) {
-        problems.push(locator.at(entry.id === undefined ? at : [...at, "id"], bad));
-        continue;
-      }
-      if (seen.has(id)) {
-        problems.push(locator.at(at, `node id '${id}' is also made by nodes.${seen.get(id)}`));
-        continue;
-      }
-      seen.set(id, entryName);
-
-      // Parameters: resolve references, then decode with the kind's schema.
-      const rawParams: Record<string, unknown> = {};
-      const sources: Record<string, string> = {};
-      for (const [name, v] of Object.entries(entry.params ?? {})) {
-        const refs: Ref[] = [];
-        const vp: Path = [...at, "params", name];
-        rawParams[name] = resolveRefs(v, vp, combo, params, problems, locator, used, refs);
-        sources[name] =
-          refs.length === 1 && refs[0].path.length > 0 ? refs[0].source : vp.join(".");
-      }
-      const decoded = schemaProblems(kind.params, rawParams);
-      if (Array.isArray(decoded)) {
-        for (const i of decoded) {
-          const name = String(i.path[0] ?? "");
-          const where = Object.hasOwn(entry.params ?? {}, name)
-            ? [...at, "params", name]
-            : [...at, "params"];
-          const what = i.excess
-            ? `${kind.name} has no parameter '${name}'${suggest(name, paramNames(kind))}`
-            : i.message.startsWith("Missing key")
-              ? `${kind.name} needs parameter '${i.path.join(".")}'`
-              : `parameter '${i.path.join(".")}' of ${id}: ${i.message}`;
-          problems.push(
-            locator.at(followRef(entry.params?.[name], where, params), what, { key: i.excess }),
-          );
-        }
-        continue;
-      }
-
-      const inst: NodeInstance = {
-        id,
-        entry: entryName,
-        kind,
-        params: decoded.value as Record<string, unknown>,
-        paramSources: sources,
-        inputs: {},
-        vars: combo,
-      };
-      instances.push(inst);
-      pending.push({ inst, entry: entryName, raw: combo });
-    }
+    const room = MAX_INSTANCES - instances.length;
+    instances.push(...expandEntry(ld, entryName, entry, options.kinds, seen, room));
   }
 
   // Unread parameters are almost always typos.
-  for (const key of unusedParams(params, used)) {
-    problems.push(
-      locator.at(["params", ...key.split(".")], `parameter '${key}' is not read by any node`, {
-        key: true,
-      }),
-    );
+  for (const key of unusedParams(ld.params, ld.used)) {
+    const what = `parameter '${key}' is not read by any node`;
+    ld.problems.push(locator.at(["params", ...key.split(".")], what, { key: true }));
   }
 
-  // Inputs: patterns with {var} and globs, resolved against all ids.
   const order = new Map(instances.map((n, i) => [n.id, i]));
-  const ids = instances.map((n) => n.id);
-  const resolved: NodeInstance[] = [];
-  for (const { inst, entry, raw } of pending) {
-    const declared = inst.kind.inputs;
-    const given = doc.nodes[entry].inputs ?? {};
-    const inputs: Record<string, ResolvedInput> = {};
-    for (const name of Object.keys(given)) {
-      if (!Object.hasOwn(declared, name)) {
-        problems.push(
-          locator.at(
-            ["nodes", entry, "inputs", name],
-            `${inst.kind.name} has no input '${name}'${suggest(name, Object.keys(declared))}`,
-            { key: true },
-          ),
-        );
-      }
-    }
-    for (const [name, spec_] of Object.entries(declared)) {
-      const at: Path = ["nodes", entry, "inputs", name];
-      const refs = given[name];
-      if (refs === undefined) {
-        problems.push(locator.at(["nodes", entry], `${inst.kind.name} needs input '${name}'`));
-        continue;
-      }
-      const patterns = typeof refs === "string" ? [refs] : refs;
-      const upIds: string[] = [];
-      const tables: string[] = [];
-      patterns.forEach((pattern, pi) => {
-        const pat = fillTemplate(pattern, raw);
-        const colon = pat.lastIndexOf(":");
-        const idPat = colon >= 0 ? pat.slice(0, colon) : pat;
-        const table = colon >= 0 ? pat.slice(colon + 1) : undefined;
-        const where = typeof refs === "string" ? at : [...at, pi];
-        const matches = idPat.includes("*")
-          ? ids
-              .filter((i) => globToRegExp(idPat).test(i))
-              .sort((a, b) => order.get(a)! - order.get(b)!)
-          : order.has(idPat)
-            ? [idPat]
-            : [];
-        if (matches.length === 0) {
-          problems.push(
-            locator.at(
-              where,
-              `input '${name}' refers to '${idPat}', which matches no node${suggest(idPat, ids)}`,
-            ),
-          );
-        }
-        for (const m of matches) {
-          const up = instances[order.get(m)!];
-          const outNames = Object.keys(up.kind.outputs);
-          const t = table ?? spec_.table ?? outNames[0];
-          if (!outNames.includes(t)) {
-            problems.push(
-              locator.at(
-                where,
-                `node '${m}' (${up.kind.name}) has no output table '${t}'; ` +
-                  `it has ${outNames.join(", ")}`,
-              ),
-            );
-          }
-          upIds.push(m);
-          tables.push(t);
-        }
-      });
-      if (!spec_.many && upIds.length > 1) {
-        problems.push(
-          locator.at(
-            at,
-            `input '${name}' takes one node but '${patterns.join(", ")}' matches ${upIds.length}`,
-          ),
-        );
-      }
-      inputs[name] = { ids: upIds, tables, many: spec_.many === true };
-    }
-    resolved.push({ ...inst, inputs });
-  }
+  const nodes = instances.map((inst) => ({
+    ...inst,
+    inputs: resolveInputs(ld, inst, doc.nodes[inst.entry].inputs ?? {}, instances, order),
+  }));
+  if (ld.problems.length > 0) throw new SpecError({ problems: dedupe(ld.problems) });
 
-  if (problems.length > 0) throw new SpecError({ problems: dedupe(problems) });
+  const graph = compileGraph(nodes);
+  if ("cycle" in graph)
+    throw new SpecError({ problems: [cycleProblem(graph.cycle, nodes, locator)] });
 
-  const compiled = compileGraph(resolved);
-  if ("cycle" in compiled) {
-    const [first, second] = [compiled.cycle[0], compiled.cycle[1] ?? compiled.cycle[0]];
-    const consumer = resolved.find((n) => n.id === second)!;
-    const input = Object.entries(consumer.inputs).find(([, r]) => r.ids.includes(first))?.[0] ?? "";
-    const c = compiled.cycle;
-    const loop = (c.length > 1 && c[0] === c[c.length - 1] ? c : [...c, c[0]]).join(" -> ");
-    throw new SpecError({
-      problems: [locator.at(["nodes", consumer.entry, "inputs", input], `cycle: ${loop}`)],
-    });
-  }
-
-  const byId = new Map(resolved.map((n) => [n.id, n]));
-  const lockFile = file.replace(/\.ya?ml$/i, "") + ".lock.json";
   return {
     name: doc.experiment,
     file: spec.file,
     description: doc.description,
-    nodes: resolved,
-    byId,
-    graph: compiled,
-    lockFile,
+    nodes,
+    byId: new Map(nodes.map((n) => [n.id, n])),
+    graph,
+    lockFile: file.replace(/\.ya?ml$/i, "") + ".lock.json",
   };
 };
 
