@@ -571,9 +571,9 @@ const resolveInputs = (
   inst: NodeInstance,
   given: Readonly<Record<string, string | readonly string[]>>,
   instances: readonly NodeInstance[],
+  ids: readonly string[],
   order: ReadonlyMap<string, number>,
 ): Record<string, ResolvedInput> => {
-  const ids = instances.map((n) => n.id);
   const declared = inst.kind.inputs;
   const base: Path = ["nodes", inst.entry, "inputs"];
   for (const name of Object.keys(given)) {
@@ -657,10 +657,11 @@ export const loadExperiment = (file: string, options: LoadOptions): Experiment =
     ld.problems.push(locator.at(["params", ...key.split(".")], what, { key: true }));
   }
 
-  const order = new Map(instances.map((n, i) => [n.id, i]));
+  const ids = instances.map((n) => n.id);
+  const order = new Map(ids.map((id, i) => [id, i]));
   const nodes = instances.map((inst) => ({
     ...inst,
-    inputs: resolveInputs(ld, inst, doc.nodes[inst.entry].inputs ?? {}, instances, order),
+    inputs: resolveInputs(ld, inst, doc.nodes[inst.entry].inputs ?? {}, instances, ids, order),
   }));
   if (ld.problems.length > 0) throw new SpecError({ problems: dedupe(ld.problems) });
 
