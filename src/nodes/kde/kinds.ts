@@ -14,10 +14,15 @@ import {
   makeTable,
   num,
   one,
+  i32,
   type NodeKind,
+  type Table,
+  utf8,
+  withDefault,
 } from "../../kind/index.ts";
 import { imagesSchema } from "../schemas.ts";
 import { PAPER_GRID } from "./kde.ts";
+import { takeRows } from "../observe/select.ts";
 import { viewColumns, viewImages } from "./images.ts";
 
 const gridParams = Schema.Struct({
@@ -25,9 +30,35 @@ const gridParams = Schema.Struct({
   vCut: num(PAPER_GRID.vCut),
   rMax: num(PAPER_GRID.rMax),
   bandwidth: num(PAPER_GRID.bandwidth),
+  /**
+   * Which views to image: "all"; "train" (the training views, plus the test
+   * views of validation hosts, which training uses for its validation loss);
+   * or "test" (the test views, of `fold` only when fold >= 0). A full-size 2D
+   * catalog is ~2.4 GB of images: split by subset and fold, each node and
+   * each training or inference job holds only what it needs.
+   */
+  subset: Schema.Literals(["all", "train", "test"]).pipe(withDefault("all")),
+  fold: int(-1),
 });
 
-const kdeKind = (dim: 1 | 2): NodeKind<Schema.Schema.Type<typeof gridParams>> =>
+type GridParams = Schema.Schema.Type<typeof gridParams>;
+
+/** Row numbers of the views a subset keeps. */
+export const subsetRows = (views: Table, subset: GridParams["subset"], fold: number): number[] => {
+  const set = utf8(views, "set");
+  const folds = i32(views, "fold");
+  const validation = views.columns.validation as Uint8Array;
+  const keep = (r: number): boolean => {
+    if (subset === "train") return set[r] === "train" || (set[r] === "test" && validation[r] === 1);
+    if (subset === "test") return set[r] === "test" && (fold < 0 || folds[r] === fold);
+    return true;
+  };
+  const rows: number[] = [];
+  for (let r = 0; r < views.numRows; r++) if (keep(r)) rows.push(r);
+  return rows;
+};
+
+const kdeKind = (dim: 1 | 2): NodeKind<GridParams> =>
   defineKind({
     name: `kde.images${dim}d`,
     version: 1,
@@ -36,6 +67,7 @@ const kdeKind = (dim: 1 | 2): NodeKind<Schema.Schema.Type<typeof gridParams>> =>
       import.meta.url,
       new URL("./kde.ts", import.meta.url).href,
       new URL("./images.ts", import.meta.url).href,
+      new URL("../observe/select.ts", import.meta.url).href,
     ],
     doc:
       dim === 1
@@ -49,8 +81,11 @@ const kdeKind = (dim: 1 | 2): NodeKind<Schema.Schema.Type<typeof gridParams>> =>
     },
     outputs: { images: imagesSchema(dim === 1 ? PAPER_GRID.bins : PAPER_GRID.bins ** 2) },
     run: (ctx) => {
-      const views = one(ctx, "views");
       const grid = ctx.params;
+      const views = takeRows(
+        one(ctx, "views"),
+        subsetRows(one(ctx, "views"), grid.subset, grid.fold),
+      );
       if (grid.bins !== PAPER_GRID.bins) {
         // The declared output schema fixes the image length.
         throw new Error(`kde.images${dim}d: bins must be ${PAPER_GRID.bins}, got ${grid.bins}`);
