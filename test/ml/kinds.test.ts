@@ -179,3 +179,17 @@ describe("train.cnn and infer.cnn", () => {
     );
   });
 });
+
+describe("the validation subsample", () => {
+  it("keeps at most max of the accepted rows, evenly spaced", async () => {
+    const { everyKth } = await import("../../src/nodes/ml/kinds.ts");
+    const even = (r: number) => r % 2 === 0;
+    const keep = everyKth(100, even, 10);
+    const kept = Array.from({ length: 100 }, (_, r) => r).filter(keep);
+    expect(kept).toHaveLength(10);
+    expect(kept.every(even)).toBe(true);
+    expect(kept[kept.length - 1]).toBe(98);
+    expect(everyKth(100, even, 0)).toBe(even);
+    expect(everyKth(100, even, 60)).toBe(even);
+  });
+});

@@ -61,6 +61,26 @@ const selectRows = (
   return { data: { images: values, size, m: Float64Array.from(rows, (r) => m[r]) }, rows };
 };
 
+/** A predicate keeping at most `max` of the rows `keep` accepts, evenly spaced (0: all). */
+export const everyKth = (
+  numRows: number,
+  keep: (row: number) => boolean,
+  max: number,
+): ((row: number) => boolean) => {
+  let total = 0;
+  for (let r = 0; r < numRows; r++) if (keep(r)) total++;
+  if (max <= 0 || total <= max) return keep;
+  const chosen = new Set<number>();
+  let seen = 0;
+  for (let r = 0; r < numRows; r++) {
+    if (!keep(r)) continue;
+    // The i-th accepted row is taken when floor(i * max / total) advances.
+    if (Math.floor(((seen + 1) * max) / total) > Math.floor((seen * max) / total)) chosen.add(r);
+    seen++;
+  }
+  return (r) => chosen.has(r);
+};
+
 /** Which rows of an images table a fold trains on, validates on and tests on. */
 const foldRows = (images: Table, fold: number) => {
   const set = utf8(images, "set");
@@ -98,6 +118,13 @@ export const trainCnn = defineKind({
     lr: num(1e-3),
     l2: num(1e-4),
     dropout: num(0.1),
+    /**
+     * At most this many validation views, evenly spaced, for the per-epoch
+     * validation loss. At full size the validation hosts have ~23,000 views,
+     * twice the training set: evaluating all of them every epoch would cost
+     * more than the training. 0 means all.
+     */
+    validationMax: int(2000),
   }),
   inputs: { images: { doc: "KDE images (kde.images1d or kde.images2d)" } },
   outputs: {
@@ -122,7 +149,9 @@ export const trainCnn = defineKind({
     const { data } = selectRows(images, spec, rows.train);
     ctx.note("training_rows", data.m.length);
     const validation =
-      rows.validation === undefined ? undefined : selectRows(images, spec, rows.validation).data;
+      rows.validation === undefined
+        ? undefined
+        : selectRows(images, spec, everyKth(images.numRows, rows.validation, p.validationMax)).data;
     if (validation !== undefined) ctx.note("validation_rows", validation.m.length);
     const result = train(
       spec,
