@@ -119,14 +119,15 @@ export const run = async (
     only,
     results,
   }).pipe(Effect.provide(localExecutor(opts.jobs, ctx.kinds)), Effect.scoped);
+  let failure: unknown;
   try {
     await Effect.runPromise(program, { signal: opts.signal });
   } catch (e) {
-    if (opts.signal?.aborted !== true) throw e;
-  } finally {
-    reporter.close();
+    // An abort is the caller's Ctrl-C, reported through `interrupted`.
+    if (opts.signal?.aborted !== true) failure = e;
   }
   const { elapsedMs, ...counts } = reporter.close();
+  if (failure !== undefined) throw failure;
   return { results, counts, elapsedMs, interrupted: opts.signal?.aborted === true };
 };
 

@@ -186,25 +186,9 @@ export class MaskStream {
     return values;
   }
 
+  /** A fresh mask (0 or 1/(1-rate)) written into `out`: `drop` applied to ones. */
   fill(out: Float32Array, rate: number): Float32Array {
-    const threshold = Math.round(rate * 65536);
-    const keep = 1 / (1 - rate);
-    const n = out.length;
-    let { a, b, c, d } = this;
-    for (let i = 0; i < n; i += 2) {
-      const t = a ^ (a << 11);
-      a = b;
-      b = c;
-      c = d;
-      d = (d ^ (d >>> 19) ^ t ^ (t >>> 8)) | 0;
-      out[i] = (d & 0xffff) < threshold ? 0 : keep;
-      if (i + 1 < n) out[i + 1] = d >>> 16 < threshold ? 0 : keep;
-    }
-    this.a = a;
-    this.b = b;
-    this.c = c;
-    this.d = d;
-    return out;
+    return this.drop(out.fill(1), rate);
   }
 }
 
