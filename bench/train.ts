@@ -13,7 +13,8 @@ import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../src/kind/index.ts";
 import { initBackend } from "../src/nodes/ml/backend.ts";
 import { MODEL_NAMES, parseModelName } from "../src/nodes/ml/model.ts";
-import { predict, Trainer, type Dataset } from "../src/nodes/ml/train.ts";
+import { Trainer, type Dataset } from "../src/nodes/ml/train.ts";
+import { predict } from "../src/nodes/ml/infer.ts";
 
 const rows = Number(process.argv[2] ?? 2000);
 const epochs = Number(process.argv[3] ?? 3);

@@ -10,7 +10,8 @@ import {
   type RunContext,
   type Table,
 } from "../../src/kind/index.ts";
-import { inferCnn, trainCnn } from "../../src/nodes/ml/kinds.ts";
+import { inferCnn } from "../../src/nodes/ml/inferKind.ts";
+import { trainCnn } from "../../src/nodes/ml/trainKind.ts";
 import { readWeightsTable, WEIGHTS } from "../../src/nodes/ml/weights.ts";
 import { parseModelName } from "../../src/nodes/ml/model.ts";
 import { imagesSchema, POSTERIORS } from "../../src/nodes/schemas.ts";
@@ -182,7 +183,7 @@ describe("train.cnn and infer.cnn", () => {
 
 describe("the validation subsample", () => {
   it("keeps at most max of the accepted rows, evenly spaced", async () => {
-    const { everyKth } = await import("../../src/nodes/ml/kinds.ts");
+    const { everyKth } = await import("../../src/nodes/ml/rows.ts");
     const even = (r: number) => r % 2 === 0;
     const keep = everyKth(100, even, 10);
     const kept = Array.from({ length: 100 }, (_, r) => r).filter(keep);

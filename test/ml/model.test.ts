@@ -14,7 +14,8 @@ import {
   toVariables,
 } from "../../src/nodes/ml/model.ts";
 import { biasActivation } from "../../src/nodes/ml/ops.ts";
-import { predict, train } from "../../src/nodes/ml/train.ts";
+import { train } from "../../src/nodes/ml/train.ts";
+import { predict } from "../../src/nodes/ml/infer.ts";
 
 const parameterCount = (name: string): number =>
   paramShapes(parseModelName(name)).reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0);

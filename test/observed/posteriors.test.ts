@@ -10,7 +10,8 @@ import { viewImages } from "../../src/nodes/kde/images.ts";
 import { kdeImages1d } from "../../src/nodes/kde/kinds.ts";
 import { initBackend } from "../../src/nodes/ml/backend.ts";
 import { parseModelName } from "../../src/nodes/ml/model.ts";
-import { predict, train } from "../../src/nodes/ml/train.ts";
+import { train } from "../../src/nodes/ml/train.ts";
+import { predict } from "../../src/nodes/ml/infer.ts";
 import { readWeightsTable, weightsTable } from "../../src/nodes/ml/weights.ts";
 import { observedMembers, observedPosteriors } from "../../src/nodes/observed/kinds.ts";
 import {

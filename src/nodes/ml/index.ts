@@ -1,8 +1,10 @@
 export { initBackend, type BackendChoice } from "./backend.ts";
 export { MODEL_NAMES, parseModelName, type ModelSpec } from "./model.ts";
 export { PosteriorAccumulator, type Posterior } from "./posterior.ts";
-export { predict, train, type Dataset } from "./train.ts";
+export { train, type Dataset } from "./train.ts";
+export { predict } from "./infer.ts";
 export { readWeightsTable, WEIGHTS, weightsTable } from "./weights.ts";
-import { inferCnn, trainCnn } from "./kinds.ts";
+import { inferCnn } from "./inferKind.ts";
+import { trainCnn } from "./trainKind.ts";
 export { inferCnn, trainCnn };
 export const kinds = [trainCnn, inferCnn];

@@ -17,7 +17,6 @@ import {
   type ModelSpec,
   type Params,
 } from "./model.ts";
-import { PosteriorAccumulator, type Posterior } from "./posterior.ts";
 import { classOf, dataLoss, scaleMass, unscaleVariance } from "./targets.ts";
 
 export interface Dataset {
@@ -214,7 +213,7 @@ const PREDICT_CHUNK = 1000;
  * Raw network outputs for all rows, in chunks; one deterministic pass or one
  * with fresh masks per call.
  */
-const outputs = (
+export const outputs = (
   spec: ModelSpec,
   params: Params,
   data: Dataset,
@@ -256,37 +255,4 @@ const meanSquaredError = (spec: ModelSpec, params: Params, data: Dataset): numbe
   let s = 0;
   for (let i = 0; i < mu.length; i++) s += (scaleMass(data.m[i]) - mu[i]) ** 2;
   return unscaleVariance(s / mu.length);
-};
-
-export interface PredictOptions {
-  /** Dropout samples T for '-d' models (the others need one pass). */
-  readonly samples: number;
-  readonly dropout: number;
-  /** sigma_D^2 of Point models, dex^2. */
-  readonly sigmaD2: number;
-  readonly onSample?: (t: number) => void;
-}
-
-/** The Table A1 posterior of every row. */
-export const predict = (
-  spec: ModelSpec,
-  weights: ReadonlyMap<string, Float32Array>,
-  data: Dataset,
-  options: PredictOptions,
-  rng: Rng,
-): Posterior => {
-  const params = toVariables(spec, weights);
-  try {
-    const acc = new PosteriorAccumulator(spec, rowsOf(data), options.sigmaD2);
-    const mc = spec.dropout && options.dropout > 0;
-    const masks = mc ? new MaskStream(rng.fork("mc-dropout")) : null;
-    const t = mc ? options.samples : 1;
-    for (let i = 0; i < t; i++) {
-      acc.add(outputs(spec, params, data, options.dropout, masks));
-      options.onSample?.(i);
-    }
-    return acc.finish();
-  } finally {
-    for (const v of params.values()) v.dispose();
-  }
 };

@@ -30,7 +30,7 @@ import { fileFingerprint } from "../catalog/fingerprint.ts";
 import type { Posterior } from "../metrics/posterior.ts";
 import { initBackend } from "../ml/backend.ts";
 import { CLASS_BINS, channelsOf, MODEL_NAMES, parseModelName, V_BINS } from "../ml/model.ts";
-import { predict } from "../ml/train.ts";
+import { predict } from "../ml/infer.ts";
 import { readWeightsTable } from "../ml/weights.ts";
 import { MEMBERS, VIEWS } from "../schemas.ts";
 import { DEFAULT_CYLINDER } from "../observe/cylinder.ts";
