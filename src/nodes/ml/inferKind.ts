@@ -13,18 +13,9 @@ import { readWeightsTable } from "./weights.ts";
 
 const implementation = [
   import.meta.url,
-  ...[
-    "backend",
-    "infer",
-    "model",
-    "ops",
-    "posterior",
-    "rows",
-    "targets",
-    "train",
-    "wasm_kernels",
-    "weights",
-  ].map((f) => new URL(`./${f}.ts`, import.meta.url).href),
+  ...["backend", "infer", "model", "posterior", "rows", "targets", "wasm_kernels", "weights"].map(
+    (f) => new URL(`./${f}.ts`, import.meta.url).href,
+  ),
 ];
 
 export const inferCnn = defineKind({
