@@ -35,4 +35,21 @@ describe("Adam with L2 decay", () => {
     }
     expect(w[0]).toBeCloseTo(-0.05, 5);
   });
+
+  it("decays a weight without data gradient to exactly 0, never through subnormal floats", () => {
+    // A dead unit's weight under L2: Adam's normalised steps shrink it geometrically once
+    // 2 lambda |w| falls below epsilon; without the flush it ends among float32 subnormals.
+    const adam = new Adam({ lr: 1e-3 });
+    const w = Float32Array.of(2e-3, -5e-4, 0.3);
+    const smallestNormal = 1.1754944e-38;
+    const subnormal = (x: number) => x !== 0 && Math.abs(x) < smallestNormal;
+    for (let t = 0; t < 3000; t++) {
+      adam.nextStep();
+      adam.update("w", w, Float32Array.of(0, 0, 0), 1e-4);
+      expect(w.some(subnormal)).toBe(false);
+    }
+    expect(w[0]).toBe(0);
+    expect(w[1]).toBe(0);
+    expect(w[2]).toBe(0);
+  });
 });
