@@ -188,25 +188,27 @@ export class Store {
     return record;
   }
 
-  private listDir(sub: string, suffix: string): { name: string; file: string; size: number }[] {
+  private listDir(sub: string, suffix: string): StoredFile[] {
     const base = path.join(this.root, sub);
-    const out: { name: string; file: string; size: number }[] = [];
+    const out: StoredFile[] = [];
     for (const shard of safeReaddir(base)) {
       for (const f of safeReaddir(path.join(base, shard))) {
         if (!f.endsWith(suffix)) continue;
         const file = path.join(base, shard, f);
         const st = fs.statSync(file, { throwIfNoEntry: false });
-        if (st !== undefined) out.push({ name: f.slice(0, -suffix.length), file, size: st.size });
+        if (st !== undefined) {
+          out.push({ name: f.slice(0, -suffix.length), file, size: st.size, mtimeMs: st.mtimeMs });
+        }
       }
     }
     return out;
   }
 
-  listObjects(): { name: string; file: string; size: number }[] {
+  listObjects(): StoredFile[] {
     return this.listDir("objects", ".parquet");
   }
 
-  listRecords(): { name: string; file: string; size: number }[] {
+  listRecords(): StoredFile[] {
     return this.listDir("records", ".json");
   }
 
@@ -222,6 +224,14 @@ export class Store {
     }
     return out;
   }
+}
+
+/** A file of the store: its name without the suffix, path, size and modification time. */
+export interface StoredFile {
+  readonly name: string;
+  readonly file: string;
+  readonly size: number;
+  readonly mtimeMs: number;
 }
 
 const safeReaddir = (dir: string): string[] => {

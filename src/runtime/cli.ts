@@ -237,9 +237,19 @@ const gcCmd = Command.make(
     specs: Argument.String("spec").pipe(Argument.variadic()),
     cache,
     dryRun: Flag.Boolean("dry-run").pipe(Flag.withDefault(false)),
+    minAge: Flag.Int("min-age").pipe(
+      Flag.withDescription(
+        "keep unreachable entries younger than this many minutes: a run in progress has not " +
+          "written its lock file yet (default 60)",
+      ),
+      Flag.withDefault(60),
+    ),
   },
   (a) =>
     guarded(() => {
+      if (a.minAge < 0) {
+        throw new UsageError({ reason: `--min-age must be at least 0 minutes, got ${a.minAge}` });
+      }
       const ctx = ctxOf(a.cache);
       const files =
         a.specs.length > 0
@@ -251,7 +261,7 @@ const gcCmd = Command.make(
                 .map((f) => path.join("experiments", f))
             : [];
       const exps = files.map((f) => load(ctx, f, []));
-      const r = gc(ctx, exps, a.dryRun);
+      const r = gc(ctx, exps, a.dryRun, a.minAge * 60_000);
       const verb = a.dryRun ? "would free" : "freed";
       out(
         `${verb} ${formatBytes(r.bytes)}: ${r.records} records, ${r.objects} objects, ` +

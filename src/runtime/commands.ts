@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { Effect, Graph } from "effect";
 
 import { decodeParquet } from "../cache/parquet.ts";
-import { Store, sha256, type NodeRecord } from "../cache/store.ts";
+import { Store, sha256, type NodeRecord, type StoredFile } from "../cache/store.ts";
 import { isFixedList, type NodeKind, type Table } from "../kind/index.ts";
 import { UsageError } from "./errors.ts";
 import { Executor, localExecutor } from "./executor.ts";
@@ -465,12 +465,19 @@ export interface GcReport {
 }
 
 /**
- * Removes records and objects that no lock file and no current plan of the
- * given specs reaches, and temp files older than an hour. Do not run it while
- * a `dag run` on the same cache is writing: a just-written object is not yet
- * reachable from any lock file.
+ * Removes records, objects and temp files that no lock file and no current
+ * plan of the given specs reaches and that are older than `minAgeMs`. The
+ * age guard keeps what a `dag run` still in progress on the same cache has
+ * written but not yet put in its lock file: a run writes the lock at its
+ * end, so pass at least the age of the oldest run in progress (default one
+ * hour).
  */
-export const gc = (ctx: Context, experiments: readonly Experiment[], dryRun: boolean): GcReport => {
+export const gc = (
+  ctx: Context,
+  experiments: readonly Experiment[],
+  dryRun: boolean,
+  minAgeMs = 3_600_000,
+): GcReport => {
   const store = new Store(ctx.cacheDir);
   const keys = new Set<string>();
   for (const exp of experiments) {
@@ -493,11 +500,13 @@ export const gc = (ctx: Context, experiments: readonly Experiment[], dryRun: boo
     bytes += size;
     if (!dryRun) fs.rmSync(file, { force: true });
   };
+  const now = Date.now();
+  const old = (f: StoredFile) => now - f.mtimeMs >= minAgeMs;
   const records = store.listRecords();
-  for (const r of records) if (!keys.has(r.name)) (nRecords++, remove(r.file, r.size));
+  for (const r of records) if (!keys.has(r.name) && old(r)) (nRecords++, remove(r.file, r.size));
   const objs = store.listObjects();
-  for (const o of objs) if (!objects.has(o.name)) (nObjects++, remove(o.file, o.size));
-  const temps = store.staleTemps(3_600_000);
+  for (const o of objs) if (!objects.has(o.name) && old(o)) (nObjects++, remove(o.file, o.size));
+  const temps = store.staleTemps(minAgeMs);
   for (const t of temps) remove(t.file, t.size);
   return {
     records: nRecords,

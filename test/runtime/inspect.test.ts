@@ -117,16 +117,27 @@ describe("lineage, show, audit and gc", () => {
         .readdirSync(path.join(g, ".dag", "records"))
         .flatMap((s) => fs.readdirSync(path.join(g, ".dag", "records", s))).length;
     const before = count();
-    const dry = dag(g, "gc", "--dry-run");
+    const dry = dag(g, "gc", "--dry-run", "--min-age", "0");
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/^would free [\d.]+ KiB: 5 records, 5 objects/m);
     expect(count()).toBe(before);
-    const real = dag(g, "gc");
+    const real = dag(g, "gc", "--min-age", "0");
     expect(real.stdout).toMatch(
       /^freed [\d.]+ KiB: 5 records, 5 objects, 0 temp files; kept 10 records/m,
     );
     expect(count()).toBe(before - 5);
     expect(dag(g, "audit", SPEC, "--sample", "3").code).toBe(0);
     expect(dag(g, "run", SPEC).stdout).toMatch(/0 ran, 10 cached/);
+  });
+
+  it("gc keeps unreachable entries younger than --min-age, which a run in progress may still need", () => {
+    const g = scratch();
+    dag(g, "run", SPEC, "--set", "clip.hi=0.5");
+    dag(g, "run", SPEC); // the hi = 0.5 outputs are unreachable, but only seconds old
+    const kept = dag(g, "gc");
+    expect(kept.code).toBe(0);
+    expect(kept.stdout).toMatch(/^freed 0 B: 0 records, 0 objects, 0 temp files; kept 15 records/m);
+    expect(dag(g, "gc", "--min-age", "-1").stderr).toMatch(/--min-age must be at least 0/);
+    expect(dag(g, "gc", "--min-age", "0").stdout).toMatch(/^freed [\d.]+ KiB: 5 records/m);
   });
 });
