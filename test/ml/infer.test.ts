@@ -125,4 +125,20 @@ describe("MC-dropout inference (infer.ts)", () => {
       /tensor 'dense1.kernel' has 3 values/,
     );
   });
+
+  it("treats pixels below 1e-20 (float32 subnormals included) as exact zeros", () => {
+    const { spec, data, weights } = setup("2DPoint-d");
+    const tiny = data.images.slice();
+    const zeros = data.images.slice();
+    for (let i = 0; i < tiny.length; i += 7) {
+      tiny[i] = i % 2 === 0 ? 1e-39 : -3e-21; // a subnormal and a tiny normal value
+      zeros[i] = 0;
+    }
+    const options = { samples: 3, dropout: 0.1, sigmaD2: 0.01 };
+    const a = predict(spec, weights, { ...data, images: tiny }, options, new Rng("z"));
+    const b = predict(spec, weights, { ...data, images: zeros }, options, new Rng("z"));
+    expect(Array.from(a.mean)).toEqual(Array.from(b.mean));
+    expect(Array.from(a.variance)).toEqual(Array.from(b.variance));
+    expect(tiny[0]).toBe(Math.fround(1e-39)); // the caller's images are left as they were
+  });
 });
