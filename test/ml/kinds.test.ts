@@ -193,4 +193,21 @@ describe("the validation subsample", () => {
     expect(everyKth(100, even, 0)).toBe(even);
     expect(everyKth(100, even, 60)).toBe(even);
   });
+
+  it("selects a fold's rows as a copy with pixels below 1e-20 set to 0", async () => {
+    const { foldRows, selectRows } = await import("../../src/nodes/ml/rows.ts");
+    const images = peakImages(30, "select");
+    const pixels = (images.columns.image as { values: Float32Array }).values;
+    const at = 12 * 48; // row 12: fold 2, a test row
+    pixels[at] = 1e-39; // a subnormal
+    pixels[at + 1] = -3e-21; // a tiny normal value
+    const { data, rows } = selectRows(images, parseModelName("1DPoint"), foldRows(images, 2).test);
+    expect(Array.from(rows)).toEqual([12, 27]);
+    expect(data.images[0]).toBe(0);
+    expect(data.images[1]).toBe(0);
+    expect(Array.from(data.images.subarray(2, 48))).toEqual(
+      Array.from(pixels.subarray(at + 2, at + 48)),
+    );
+    expect(pixels[at]).toBe(Math.fround(1e-39)); // the table is left as it was
+  });
 });

@@ -12,6 +12,7 @@ import {
   paramShapes,
   parseModelName,
   toVariables,
+  withoutTiny,
 } from "../../src/nodes/ml/model.ts";
 import { biasActivation } from "../../src/nodes/ml/ops.ts";
 import { train } from "../../src/nodes/ml/train.ts";
@@ -153,5 +154,33 @@ describe("the twelve models", () => {
     for (const [name, values] of a.weights) expect(b.weights.get(name)).toEqual(values);
     expect(c.weights.get("dense1.kernel")).not.toEqual(a.weights.get("dense1.kernel"));
     expect(Array.from(a.loss)).toEqual(Array.from(b.loss));
+  });
+
+  it("trains on pixels below 1e-20 as on exact zeros, leaving the caller's images alone", () => {
+    const spec = parseModelName("2DPoint-d");
+    const rows = 60;
+    const rng = new Rng("tiny-data");
+    const clean = randomImages(rows, 2304, "tiny");
+    const tiny = clean.slice();
+    const zeros = clean.slice();
+    for (let i = 0; i < tiny.length; i += 5) {
+      tiny[i] = i % 2 === 0 ? 1e-39 : -3e-21; // a subnormal and a tiny normal value
+      zeros[i] = 0;
+    }
+    const m = Float64Array.from({ length: rows }, () => rng.range(13.5, 15.5));
+    const options = { epochs: 1, batch: 30, lr: 1e-3, l2: 1e-4, dropout: 0.1 };
+    const a = train(spec, { images: tiny, size: 2304, m }, options, new Rng("s"));
+    const b = train(spec, { images: zeros, size: 2304, m }, options, new Rng("s"));
+    for (const [name, values] of a.weights) expect(b.weights.get(name)).toEqual(values);
+    expect(tiny[0]).toBe(Math.fround(1e-39)); // the caller's images are left as they were
+  });
+
+  it("copies an array to flush tiny values only when it holds some", () => {
+    const plain = Float32Array.of(0, 0.5, -2, 1e-19);
+    expect(withoutTiny(plain)).toBe(plain);
+    const tiny = Float32Array.of(0, 1e-39, -5e-21, 0.5);
+    const flushed = withoutTiny(tiny);
+    expect(Array.from(flushed)).toEqual([0, 0, 0, 0.5]);
+    expect(tiny[1]).toBe(Math.fround(1e-39));
   });
 });

@@ -8,25 +8,23 @@
  * differentiated through the graph. Constants as in Keras: beta1 0.9,
  * beta2 0.999, epsilon 1e-7.
  *
- * Weights smaller than 1e-20 in magnitude are set to exactly 0. Under L2
- * decay and Adam's normalised step, the weights of a unit that no longer
- * gets a data gradient shrink geometrically, past the smallest normal
- * float32 (1.2e-38) into subnormals: after ~15 epochs a third of dense1's
- * kernel was subnormal, and every product with a subnormal costs an x86
- * core a microcode assist, which slowed training five-fold (7,000 to 1,000
- * samples/s, bench in docs/benchmarks.md). TensorFlow avoids the same trap
- * by running its CPU kernels with flush-to-zero; a weight of 1e-20 changes
- * no float32 output of this network, so zero is the same model.
+ * Weights smaller than TINY (1e-20) in magnitude are set to exactly 0.
+ * Under L2 decay and Adam's normalised step, the weights of a unit that no
+ * longer gets a data gradient shrink geometrically, past the smallest
+ * normal float32 (1.2e-38) into subnormals: after ~15 epochs a third of
+ * dense1's kernel was subnormal, and every product with a subnormal costs
+ * an x86 core a microcode assist, which slowed training five-fold (7,000 to
+ * 1,000 samples/s, bench in docs/benchmarks.md). The moments stay as they
+ * are: only the weights enter the network's products.
  */
+import { TINY } from "./model.ts";
+
 export interface AdamOptions {
   readonly lr: number;
   readonly beta1?: number;
   readonly beta2?: number;
   readonly epsilon?: number;
 }
-
-/** |w| below this becomes 0 (see above). */
-export const FLUSH_BELOW = 1e-20;
 
 export class Adam {
   private readonly lr: number;
@@ -76,7 +74,7 @@ export class Adam {
       m[i] = mi;
       v[i] = vi;
       const next = wi - (rate * mi) / (Math.sqrt(vi) + epsilon);
-      w[i] = next > -FLUSH_BELOW && next < FLUSH_BELOW ? 0 : next;
+      w[i] = next > -TINY && next < TINY ? 0 : next;
     }
     return decay * squares;
   }

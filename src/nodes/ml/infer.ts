@@ -17,7 +17,16 @@
 import * as tf from "@tensorflow/tfjs";
 
 import type { Rng } from "../../kind/index.ts";
-import { channelsOf, MaskStream, paramShapes, V_BINS, type ModelSpec } from "./model.ts";
+import {
+  channelsOf,
+  checkedWeights,
+  MaskStream,
+  paramShapes,
+  V_BINS,
+  withoutTiny,
+  type ModelSpec,
+  type Weight,
+} from "./model.ts";
 import { PosteriorAccumulator, type Posterior } from "./posterior.ts";
 import type { Dataset } from "./train.ts";
 
@@ -72,26 +81,6 @@ const foldMasks = (
   return { kernel: k, bias: b };
 };
 
-/** The weights checked against the model's shapes, by name. */
-const checkedWeights = (
-  spec: ModelSpec,
-  weights: ReadonlyMap<string, Float32Array>,
-): Map<string, { values: Float32Array; shape: number[] }> => {
-  const out = new Map<string, { values: Float32Array; shape: number[] }>();
-  for (const p of paramShapes(spec)) {
-    const v = weights.get(p.name);
-    if (v === undefined) throw new Error(`weights lack tensor '${p.name}' of model ${spec.name}`);
-    const size = p.shape.reduce((a, b) => a * b, 1);
-    if (v.length !== size) {
-      throw new Error(
-        `tensor '${p.name}' has ${v.length} values, model ${spec.name} needs ${size}`,
-      );
-    }
-    out.set(p.name, { values: v, shape: [...p.shape] });
-  }
-  return out;
-};
-
 /**
  * Builds network t: draws its five masks from `stream` (input, conv1, conv2,
  * dense1, dense2 outputs; in that order) or none, and folds the last three
@@ -99,7 +88,7 @@ const checkedWeights = (
  */
 const buildNetwork = (
   spec: ModelSpec,
-  w: ReadonlyMap<string, { values: Float32Array; shape: number[] }>,
+  w: ReadonlyMap<string, Weight>,
   rate: number,
   stream: MaskStream | null,
 ): Network => {
@@ -179,23 +168,6 @@ const evaluate = (net: Network, images: tf.Tensor4D): tf.Tensor2D => {
   return tf.fused.matMul({ a: h, b: net.head.kernel, bias: net.head.bias }) as tf.Tensor2D;
 };
 
-/**
- * A copy of `images` with values below 1e-20 in magnitude set to 0. KDE
- * images carry Gaussian tails down to float32 subnormals (2.8% of a 2D
- * image's pixels); every product with one costs an x86 core a microcode
- * assist, and they made 2D inference 3.5x slower (3,400 against 11,800
- * passes/s on real test images). A pixel of 1e-20 in an image that sums to
- * 1 changes no float32 output.
- */
-const flushTiny = (images: Float32Array): Float32Array => {
-  const out = new Float32Array(images.length);
-  for (let i = 0; i < images.length; i++) {
-    const v = images[i];
-    out[i] = v > -1e-20 && v < 1e-20 ? 0 : v;
-  }
-  return out;
-};
-
 /** dst = the rows of src, each multiplied elementwise by `mask` (one row long). */
 const maskRows = (src: Float32Array, mask: Float32Array, dst: Float32Array): Float32Array => {
   const size = mask.length;
@@ -217,11 +189,11 @@ const outputsOf = (spec: ModelSpec, net: Network, data: Dataset): Float32Array =
     const rows = data.images.subarray(from * data.size, to * data.size);
     const input =
       buffer === null ? rows : maskRows(rows, net.inputMask!, buffer.subarray(0, rows.length));
-    const y = tf.tidy(() => {
-      const x = tf.tensor4d(input, [to - from, 1, V_BINS, c]);
-      return evaluate(net, x).dataSync() as Float32Array;
-    });
-    out.set(y, from * units);
+    // The tensor, not its values, leaves tidy: tidy walks a returned typed
+    // array element by element (that walk was 42% of a Class-d pass).
+    const y = tf.tidy(() => evaluate(net, tf.tensor4d(input, [to - from, 1, V_BINS, c])));
+    out.set(y.dataSync(), from * units);
+    y.dispose();
   }
   return out;
 };
@@ -241,7 +213,9 @@ export const predict = (
     throw new Error(`model ${spec.name} needs images of ${V_BINS * channelsOf(spec)} values`);
   }
   const w = checkedWeights(spec, weights);
-  const input: Dataset = { ...data, images: flushTiny(data.images) };
+  // Subnormal pixels cost x86 a microcode assist per product (model.ts TINY);
+  // images from selectRows are flushed already and are not copied again.
+  const input: Dataset = { ...data, images: withoutTiny(data.images) };
   const acc = new PosteriorAccumulator(spec, data.m.length, options.sigmaD2);
   const mc = spec.dropout && options.dropout > 0;
   const stream = mc ? new MaskStream(rng.fork("mc-dropout")) : null;

@@ -8,15 +8,19 @@ import { POSTERIORS } from "../schemas.ts";
 import { initBackend } from "./backend.ts";
 import { predict } from "./infer.ts";
 import { parseModelName } from "./model.ts";
-import { foldRows, modelName, selectRows } from "./rows.ts";
+import { foldRows, implementationOf, modelName, selectRows } from "./rows.ts";
 import { readWeightsTable } from "./weights.ts";
 
-const implementation = [
-  import.meta.url,
-  ...["backend", "infer", "model", "posterior", "rows", "targets", "wasm_kernels", "weights"].map(
-    (f) => new URL(`./${f}.ts`, import.meta.url).href,
-  ),
-];
+const implementation = implementationOf(import.meta.url, [
+  "backend",
+  "infer",
+  "model",
+  "posterior",
+  "rows",
+  "targets",
+  "wasm_kernels",
+  "weights",
+]);
 
 export const inferCnn = defineKind({
   name: "infer.cnn",

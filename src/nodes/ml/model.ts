@@ -105,6 +105,36 @@ export const paramShapes = (spec: ModelSpec): ParamShape[] => {
   ];
 };
 
+/**
+ * Magnitudes below this count as exactly 0, in images and in weights. KDE
+ * images carry Gaussian tails down to float32 subnormals (2.8% of a 2D
+ * image's pixels), and L2 decay drives dead units' weights into them; every
+ * product with a subnormal costs an x86 core a microcode assist, which made
+ * 2D inference 3.5x and 2D training ~1.9x slower (docs/benchmarks.md).
+ * TensorFlow's CPU kernels flush to zero for the same reason. A pixel of
+ * 1e-20 in an image that sums to 1, or a weight of 1e-20, changes no float32
+ * output of this network.
+ */
+export const TINY = 1e-20;
+
+/** Sets the values of `values` below TINY in magnitude to 0, in place. */
+export const flushTiny = (values: Float32Array): Float32Array => {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v > -TINY && v < TINY) values[i] = 0;
+  }
+  return values;
+};
+
+/** `values` itself when it holds no nonzero below TINY, else a flushed copy. */
+export const withoutTiny = (values: Float32Array): Float32Array => {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== 0 && v > -TINY && v < TINY) return flushTiny(values.slice());
+  }
+  return values;
+};
+
 export type Params = ReadonlyMap<string, tf.Variable>;
 
 /** Glorot-uniform kernels and zero biases (the Keras defaults), drawn from `rng`. */
@@ -123,8 +153,18 @@ export const initialParams = (spec: ModelSpec, rng: Rng): Map<string, Float32Arr
   return values;
 };
 
-export const toVariables = (spec: ModelSpec, values: ReadonlyMap<string, Float32Array>): Params => {
-  const vars = new Map<string, tf.Variable>();
+/** A model tensor's values with its shape. */
+export interface Weight {
+  readonly values: Float32Array;
+  readonly shape: readonly number[];
+}
+
+/** `values` checked against the model's tensors: every one present, each of its size. */
+export const checkedWeights = (
+  spec: ModelSpec,
+  values: ReadonlyMap<string, Float32Array>,
+): Map<string, Weight> => {
+  const out = new Map<string, Weight>();
   for (const p of paramShapes(spec)) {
     const v = values.get(p.name);
     if (v === undefined) throw new Error(`weights lack tensor '${p.name}' of model ${spec.name}`);
@@ -134,9 +174,17 @@ export const toVariables = (spec: ModelSpec, values: ReadonlyMap<string, Float32
         `tensor '${p.name}' has ${v.length} values, model ${spec.name} needs ${size}`,
       );
     }
+    out.set(p.name, { values: v, shape: p.shape });
+  }
+  return out;
+};
+
+export const toVariables = (spec: ModelSpec, values: ReadonlyMap<string, Float32Array>): Params => {
+  const vars = new Map<string, tf.Variable>();
+  for (const [name, w] of checkedWeights(spec, values)) {
     // A copy: the CPU backend keeps the array it is given, and callers update theirs.
-    const initial = tf.tensor(v.slice(), [...p.shape]);
-    vars.set(p.name, tf.variable(initial, true));
+    const initial = tf.tensor(w.values.slice(), [...w.shape]);
+    vars.set(name, tf.variable(initial, true));
     initial.dispose();
   }
   return vars;

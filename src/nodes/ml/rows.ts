@@ -5,10 +5,14 @@
 import { Schema } from "effect";
 
 import { f64, i32, list, utf8, withDefault, type Table } from "../../kind/index.ts";
-import { channelsOf, MODEL_NAMES, V_BINS, type ModelSpec } from "./model.ts";
+import { channelsOf, flushTiny, MODEL_NAMES, V_BINS, type ModelSpec } from "./model.ts";
 import type { Dataset } from "./train.ts";
 
-/** Rows of an images table that `keep` accepts, as a Dataset for `spec`. */
+/**
+ * Rows of an images table that `keep` accepts, as a Dataset for `spec`: a
+ * copy, with pixels below TINY set to 0 (model.ts: subnormal pixels slow
+ * every product with them).
+ */
 export const selectRows = (
   images: Table,
   spec: ModelSpec,
@@ -27,6 +31,7 @@ export const selectRows = (
   const rows = Int32Array.from(picked);
   const values = new Float32Array(rows.length * size);
   rows.forEach((r, i) => values.set(image.values.subarray(r * size, (r + 1) * size), i * size));
+  flushTiny(values);
   return { data: { images: values, size, m: Float64Array.from(rows, (r) => m[r]) }, rows };
 };
 
@@ -66,6 +71,15 @@ export const foldRows = (images: Table, fold: number) => {
     test: (r: number) => set[r] === "test" && folds[r] === fold,
   };
 };
+
+/**
+ * A node kind's `implementation` (hashed into its keys): its own module and
+ * the files of this folder it runs, by base name.
+ */
+export const implementationOf = (self: string, files: readonly string[]): string[] => [
+  self,
+  ...files.map((f) => new URL(`./${f}.ts`, import.meta.url).href),
+];
 
 /** One of the twelve names of Table 1, checked when the spec is read. */
 export const modelName = Schema.Literals(MODEL_NAMES).pipe(withDefault("2DGauss-d"));

@@ -9,16 +9,21 @@ import { Schema } from "effect";
 import { defineKind, i32, int, makeTable, num, one } from "../../kind/index.ts";
 import { initBackend } from "./backend.ts";
 import { parseModelName } from "./model.ts";
-import { everyKth, foldRows, modelName, selectRows } from "./rows.ts";
+import { everyKth, foldRows, implementationOf, modelName, selectRows } from "./rows.ts";
 import { train } from "./train.ts";
 import { WEIGHTS, weightsTable } from "./weights.ts";
 
-const implementation = [
-  import.meta.url,
-  ...["adam", "backend", "model", "ops", "rows", "targets", "train", "wasm_kernels", "weights"].map(
-    (f) => new URL(`./${f}.ts`, import.meta.url).href,
-  ),
-];
+const implementation = implementationOf(import.meta.url, [
+  "adam",
+  "backend",
+  "model",
+  "ops",
+  "rows",
+  "targets",
+  "train",
+  "wasm_kernels",
+  "weights",
+]);
 
 export const trainCnn = defineKind({
   name: "train.cnn",
