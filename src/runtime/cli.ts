@@ -202,6 +202,12 @@ const auditCmd = Command.make(
       Flag.withDefault(false),
       Flag.withDescription("re-execute every node"),
     ),
+    nodes: Flag.String("node").pipe(
+      Flag.atLeast(0),
+      Flag.withDescription(
+        "re-execute this node too: an id or a glob such as 'infer/*/fold-0' (repeatable)",
+      ),
+    ),
   },
   (a) =>
     guarded(async () => {
@@ -209,6 +215,7 @@ const auditCmd = Command.make(
       const exp = load(ctx, a.spec, a.sets);
       const r = await audit(ctx, exp, {
         sample: a.all ? "all" : a.sample,
+        nodes: a.nodes,
         jobs: 1,
         onProgress: a.json ? undefined : (s) => err(s),
       });

@@ -19,7 +19,7 @@ import { readLock } from "./lock.ts";
 import { makePlan, type Plan, type PlanNode } from "./plan.ts";
 import { Reporter } from "./progress.ts";
 import { runExperiment, type NodeResult } from "./run.ts";
-import { loadExperiment, suggest, type Experiment } from "./spec.ts";
+import { globToRegExp, loadExperiment, suggest, type Experiment } from "./spec.ts";
 
 export interface Context {
   readonly kinds: ReadonlyMap<string, NodeKind>;
@@ -322,7 +322,14 @@ export interface AuditReport {
 export const audit = async (
   ctx: Context,
   exp: Experiment,
-  opts: { sample: number | "all"; jobs: number; seed?: string; onProgress?: (s: string) => void },
+  opts: {
+    sample: number | "all";
+    /** Ids or globs of nodes to re-execute besides the sample; each must match a cached node. */
+    nodes?: readonly string[];
+    jobs: number;
+    seed?: string;
+    onProgress?: (s: string) => void;
+  },
 ): Promise<AuditReport> => {
   const store = new Store(ctx.cacheDir);
 
@@ -369,8 +376,23 @@ export const audit = async (
 
   // Choose the nodes to re-execute among those with a record.
   const candidates = p.nodes.filter((n) => p.cached.has(n.id)).map((n) => n.id);
-  const chosen =
+  const named = new Set<string>();
+  for (const pattern of opts.nodes ?? []) {
+    const re = globToRegExp(pattern);
+    const hits = candidates.filter((id) => (pattern.includes("*") ? re.test(id) : id === pattern));
+    if (hits.length === 0) {
+      const known = p.nodes.some((n) => (pattern.includes("*") ? re.test(n.id) : n.id === pattern));
+      throw new UsageError({
+        reason: known
+          ? `--node ${pattern}: not in the cache yet, so there is nothing to re-execute: run the experiment first`
+          : `--node ${pattern}: no node of ${exp.file} has this id${suggest(pattern, exp.byId.keys())}`,
+      });
+    }
+    for (const id of hits) named.add(id);
+  }
+  const sampled =
     opts.sample === "all" ? candidates : sampleIds(candidates, opts.sample, opts.seed ?? "audit");
+  const chosen = [...named, ...sampled.filter((id) => !named.has(id))];
   const scratchRoot = fs.mkdtempSync(path.join(os.tmpdir(), "dag-audit-"));
   const scratch = new Store(scratchRoot);
   let reexecuted: AuditReport["reexecuted"];

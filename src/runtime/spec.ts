@@ -228,7 +228,8 @@ const fillTemplate = (template: string, vars: Record<string, unknown>): string =
     Object.hasOwn(vars, name) ? varText(vars[name]) : m,
   );
 
-const globToRegExp = (pattern: string): RegExp => {
+/** A node-id glob: `*` within one path segment, `**` across segments. */
+export const globToRegExp = (pattern: string): RegExp => {
   let re = "";
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i];

@@ -87,6 +87,19 @@ describe("lineage, show, audit and gc", () => {
     expect(a.lock.problems).toEqual([]);
   });
 
+  it("audit re-executes the nodes named with --node, ids or globs, besides the sample", () => {
+    const r = dag(dir, "audit", SPEC, "--sample", "0", "--node", "clip/*", "--node", "source");
+    expect(r.code).toBe(0);
+    const ids = [...r.stdout.matchAll(/^ {2}ok {3}(\S+):/gm)].map((m) => m[1]).sort();
+    expect(ids).toEqual(["clip/a-1", "clip/a-2", "clip/a-3", "clip/a-4", "source"]);
+  });
+
+  it("audit refuses a --node that names no node, with the spec's file", () => {
+    const r = dag(dir, "audit", SPEC, "--sample", "0", "--node", "clip/a-9");
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/--node clip\/a-9: no node of .*toy\.yaml has this id/);
+  });
+
   it("audit fails and names a corrupted object", () => {
     const other = scratch();
     dag(other, "run", SPEC);
