@@ -74,7 +74,9 @@ export class Adam {
       m[i] = mi;
       v[i] = vi;
       const next = wi - (rate * mi) / (Math.sqrt(vi) + epsilon);
-      w[i] = next > -TINY && next < TINY ? 0 : next;
+      // Math.abs, not `next > -TINY && next < TINY`: the same test, and V8
+      // compiles the two comparisons into code that doubled this loop's time.
+      w[i] = Math.abs(next) < TINY ? 0 : next;
     }
     return decay * squares;
   }
