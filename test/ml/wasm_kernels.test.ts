@@ -82,6 +82,19 @@ describe("WASM training kernels", () => {
     expect(maxRelativeError(await on("wasm", g), await on("cpu", g))).toBeLessThan(1e-5);
   });
 
+  it("Conv2DBackpropFilter matches the CPU backend where it shifts dy (fewer outputs than inputs)", async () => {
+    // 2D shifts with symmetric (3 x 3) and asymmetric (2 x 4) 'same' padding.
+    for (const filter of [
+      [3, 3, 5, 4],
+      [2, 4, 6, 3],
+    ] as [number, number, number, number][]) {
+      const f = filterGradient([3, 7, 9, filter[2]], filter, 1, "same");
+      expect(maxRelativeError(await on("wasm", f), await on("cpu", f)), `${filter}`).toBeLessThan(
+        1e-5,
+      );
+    }
+  });
+
   it("the gradient of a Conv1D loss matches the CPU backend's for input and filter", async () => {
     const xv = random([4, 48, 24], "conv1d-x");
     const wv = random([3, 24, 10], "conv1d-w");

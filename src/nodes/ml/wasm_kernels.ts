@@ -61,6 +61,15 @@ const scratch = (n: number): Float32Array => {
   return scratchBuffer.subarray(0, n);
 };
 
+/** A copy of `values` ([plane, channels], row-major) as [channels, plane]. */
+const channelMajor = (values: Float32Array, plane: number, channels: number): Float32Array => {
+  const out = scratch(plane * channels);
+  for (let p = 0, src = 0; p < plane; p++) {
+    for (let c = 0; c < channels; c++, src++) out[c * plane + p] = values[src];
+  }
+  return out;
+};
+
 /**
  * Writes the transposed im2col matrix of x: one row per filter tap and input
  * channel (fh, fw, ci), one column per output position (b, oh, ow), zeros
@@ -75,10 +84,7 @@ export const im2colTransposed = (x: Float32Array, info: Conv2DInfo, out: Float32
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
   const plane = batchSize * inHeight * inWidth;
-  const channelMajor = scratch(plane * inChannels);
-  for (let p = 0, src = 0; p < plane; p++) {
-    for (let ci = 0; ci < inChannels; ci++, src++) channelMajor[ci * plane + p] = x[src];
-  }
+  const byChannel = channelMajor(x, plane, inChannels);
 
   const positions = batchSize * outHeight * outWidth;
   const unitStride = strideHeight === 1 && strideWidth === 1;
@@ -88,9 +94,9 @@ export const im2colTransposed = (x: Float32Array, info: Conv2DInfo, out: Float32
       for (let ci = 0; ci < inChannels; ci++) {
         const row = ((fh * filterWidth + fw) * inChannels + ci) * positions;
         if (unitStride && sameSize) {
-          shiftedCopy(channelMajor, ci * plane, out, row, info, fh - padTop, fw - padLeft);
+          shiftedCopy(byChannel, ci * plane, out, row, info, fh - padTop, fw - padLeft);
         } else {
-          gatherRow(channelMajor, ci * plane, out, row, info, fh - padTop, fw - padLeft);
+          gatherRow(byChannel, ci * plane, out, row, info, fh - padTop, fw - padLeft);
         }
       }
     }
@@ -158,11 +164,77 @@ const gatherRow = (
   }
 };
 
+/**
+ * dW by shifting dy instead of x, for stride 1 and an output as large as the
+ * input: dW[fh, fw, ci, co] = sum over positions of x[pos] dy[pos shifted by
+ * (padTop - fh, padLeft - fw)], so with D the matrix whose row (fh, fw, co)
+ * is dy's channel co shifted that way, dW (in [fh, fw, co, ci] order) is
+ * D x, x read as it lies, [positions, ci]. D has taps x co rows where the
+ * im2col matrix has taps x ci: fewer to write when a layer narrows (both of
+ * this network's convolutions on 2D images: 48 -> 24 and 24 -> 10
+ * channels), and x needs no copy at all.
+ */
+const filterGradientShiftingDy = (
+  original: { matMul: Kernel },
+  backend: BackendWasm,
+  x: Info,
+  dy: Info,
+  info: Conv2DInfo,
+): Info => {
+  const { filterHeight, filterWidth, inChannels, outChannels } = info;
+  const plane = info.batchSize * info.inHeight * info.inWidth;
+  const taps = filterHeight * filterWidth;
+  const shifted = backend.makeOutput([1, taps * outChannels, plane], "float32");
+  // Views into the heap are taken after the allocations, which may grow it.
+  const dyByChannel = channelMajor(
+    backend.typedArrayFromHeap(dy) as Float32Array,
+    plane,
+    outChannels,
+  );
+  const d = backend.typedArrayFromHeap(shifted) as Float32Array;
+  for (let fh = 0; fh < filterHeight; fh++) {
+    for (let fw = 0; fw < filterWidth; fw++) {
+      for (let co = 0; co < outChannels; co++) {
+        const row = ((fh * filterWidth + fw) * outChannels + co) * plane;
+        const dh = info.padInfo.top - fh;
+        const dw = info.padInfo.left - fw;
+        shiftedCopy(dyByChannel, co * plane, d, row, info, dh, dw);
+      }
+    }
+  }
+  const x3: Info = { dataId: x.dataId, shape: [1, plane, inChannels], dtype: "float32" };
+  const r = original.matMul({
+    inputs: { a: shifted, b: x3 },
+    backend,
+    attrs: { transposeA: false, transposeB: false },
+  });
+  backend.disposeData(shifted.dataId);
+  // [taps, co, ci] -> [taps, ci, co], the filter's layout.
+  const dw = backend.makeOutput([filterHeight, filterWidth, inChannels, outChannels], "float32");
+  const src = backend.typedArrayFromHeap(r) as Float32Array;
+  const dst = backend.typedArrayFromHeap(dw) as Float32Array;
+  for (let t = 0; t < taps; t++) {
+    const base = t * inChannels * outChannels;
+    for (let co = 0; co < outChannels; co++) {
+      for (let ci = 0; ci < inChannels; ci++) {
+        dst[base + ci * outChannels + co] = src[base + co * inChannels + ci];
+      }
+    }
+  }
+  backend.disposeData(r.dataId);
+  return dw;
+};
+
 const conv2DBackpropFilter = (original: { matMul: Kernel; reshape: Kernel }): Kernel => {
   return ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs;
     const filterShape = attrs!.filterShape as [number, number, number, number];
     const info = convInfoOf(x.shape, filterShape, attrs!);
+    const sameSize = info.outHeight === info.inHeight && info.outWidth === info.inWidth;
+    const unitStride = info.strideHeight === 1 && info.strideWidth === 1;
+    if (sameSize && unitStride && info.outChannels < info.inChannels) {
+      return filterGradientShiftingDy(original, backend, x, dy, info);
+    }
     const taps = info.filterHeight * info.filterWidth * info.inChannels;
     const positions = info.batchSize * info.outHeight * info.outWidth;
 
