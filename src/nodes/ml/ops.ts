@@ -15,7 +15,7 @@ import * as tf from "@tensorflow/tfjs";
 
 /** ones, when a layer has no dropout: keeps the loops branch-free. */
 let ones = new Float32Array(0);
-const onesOf = (n: number): Float32Array => {
+export const onesOf = (n: number): Float32Array => {
   if (ones.length < n) ones = new Float32Array(n).fill(1);
   return ones;
 };
@@ -25,9 +25,9 @@ const onesOf = (n: number): Float32Array => {
  * no branch: activations change sign at random, and a mispredicted branch
  * per element tripled this loop's time. For v <= 0 (and v = -0) it gives
  * +0, so out > 0 exactly where the unit is active and kept, which is all
- * the gradient needs (see gradientLoop).
+ * the gradient needs (see biasActivationBackward).
  */
-const forwardLoop = (
+export const biasActivationForward = (
   z: Float32Array,
   bias: Float32Array,
   mask: Float32Array,
@@ -56,7 +56,7 @@ const forwardLoop = (
  * passed exactly when out > 0; that test is read off out's bits without a
  * branch: a float32 with bits b is > 0 exactly when -b is negative.
  */
-const gradientLoop = (
+export const biasActivationBackward = (
   dy: Float32Array,
   out: Float32Array,
   mask: Float32Array,
@@ -107,11 +107,18 @@ export const biasActivation = (
       throw new Error(`dropout mask has ${mask.length} values, activation ${values.length}`);
     }
     const out = new Float32Array(values.length);
-    forwardLoop(values, b, mask ?? onesOf(values.length), relu, out);
+    biasActivationForward(values, b, mask ?? onesOf(values.length), relu, out);
     const gradFunc = (dy: tf.Tensor): tf.Tensor[] => {
       const dz = new Float32Array(out.length);
       const db = new Float32Array(b.length);
-      gradientLoop(dy.dataSync() as Float32Array, out, mask ?? onesOf(out.length), relu, dz, db);
+      biasActivationBackward(
+        dy.dataSync() as Float32Array,
+        out,
+        mask ?? onesOf(out.length),
+        relu,
+        dz,
+        db,
+      );
       return [tf.tensor(dz, shape), tf.tensor(db, [b.length])];
     };
     // The CPU backend keeps the array it is given; `out` is never written again.

@@ -18,6 +18,7 @@ import {
   type ModelSpec,
   type Params,
 } from "./model.ts";
+import { Backprop } from "./step.ts";
 import { classOf, dataLoss, scaleMass, unscaleVariance } from "./targets.ts";
 
 export interface Dataset {
@@ -78,8 +79,11 @@ export class Trainer {
   private readonly adam: Adam;
   private readonly yAll: Float32Array;
   private readonly classAll: Int32Array;
+  private readonly backprop: Backprop;
   /** The previous batch's masks, refilled for the next batch. */
   private lastMasks: Masks | null = null;
+  /** Whether the weights moved since the variables were last assigned. */
+  private variablesStale = false;
 
   constructor(spec: ModelSpec, data: Dataset, options: TrainOptions, rng: Rng) {
     if (rowsOf(data) === 0) throw new Error("no training rows");
@@ -93,40 +97,47 @@ export class Trainer {
     this.shuffle = rng.fork("shuffle");
     this.masks = new MaskStream(rng.fork("dropout"));
     this.adam = new Adam({ lr: options.lr });
+    this.backprop = new Backprop(spec);
     this.yAll = Float32Array.from(data.m, scaleMass);
     this.classAll = Int32Array.from(data.m, classOf);
   }
 
   /** One Adam step on rows order[from..to); returns the batch's loss (data + L2). */
   step(order: Int32Array, from: number, to: number): number {
-    const { spec, data, options, params, weights } = this;
-    return tf.tidy(() => {
-      const rows = order.subarray(from, to);
-      const images = gatherRows(data, order, from, to);
-      const m = applyDropout(spec, images, options.dropout, this.masks, this.lastMasks);
-      this.lastMasks = m;
-      const x = tf.tensor2d(images, [to - from, data.size]);
-      const y = tf.tensor1d(Float32Array.from(rows, (r) => this.yAll[r]));
-      const cls = tf.tensor1d(
-        Int32Array.from(rows, (r) => this.classAll[r]),
-        "int32",
-      );
-      const { value, grads } = tf.variableGrads(
-        () => dataLoss(spec, forward(spec, params, x, m), y, cls),
-        [...params.values()],
-      );
-      let cost = value.dataSync()[0];
-      this.adam.nextStep();
-      for (const p of paramShapes(spec)) {
-        const w = weights.get(p.name)!;
-        const variable = params.get(p.name)!;
-        const decay = p.decay ? options.l2 : 0;
-        const g = grads[variable.name].dataSync() as Float32Array;
-        cost += this.adam.update(p.name, w, g, decay);
-        variable.assign(tf.tensor(w.slice(), [...p.shape]));
-      }
-      return cost;
+    const { spec, data, options, weights } = this;
+    const rows = order.subarray(from, to);
+    const images = gatherRows(data, order, from, to);
+    const masks = applyDropout(spec, images, options.dropout, this.masks, this.lastMasks);
+    this.lastMasks = masks;
+    const { loss, grads } = this.backprop.step(weights, {
+      rows: to - from,
+      images,
+      y: Float32Array.from(rows, (r) => this.yAll[r]),
+      classes: Int32Array.from(rows, (r) => this.classAll[r]),
+      masks,
     });
+    let cost = loss;
+    this.adam.nextStep();
+    for (const p of paramShapes(spec)) {
+      cost += this.adam.update(
+        p.name,
+        weights.get(p.name)!,
+        grads.get(p.name)!,
+        p.decay ? options.l2 : 0,
+      );
+    }
+    this.variablesStale = true;
+    return cost;
+  }
+
+  /** The tfjs variables (used by the evaluation passes) brought up to the JS weights. */
+  private currentParams(): Params {
+    if (this.variablesStale) {
+      for (const [name, variable] of this.params)
+        variable.assign(tf.tensor(this.weights.get(name)!.slice(), variable.shape));
+      this.variablesStale = false;
+    }
+    return this.params;
   }
 
   /** One pass over the shuffled rows; returns the mean batch loss. */
@@ -149,7 +160,7 @@ export class Trainer {
   loss(data: Dataset): number {
     const n = rowsOf(data);
     if (n === 0) return Number.NaN;
-    const raw = outputs(this.spec, this.params, data, 0, null);
+    const raw = outputs(this.spec, this.currentParams(), data, 0, null);
     const units = raw.length / n;
     return tf.tidy(() => {
       const output = tf.tensor2d(raw, [n, units]);
@@ -161,7 +172,7 @@ export class Trainer {
 
   /** sigma_D^2 of the Point models, dex^2 (NaN for the other heads). */
   trainingMse(): number {
-    return meanSquaredError(this.spec, this.params, this.data);
+    return meanSquaredError(this.spec, this.currentParams(), this.data);
   }
 
   currentWeights(): Map<string, Float32Array> {
