@@ -19,6 +19,7 @@ const implementation = implementationOf(import.meta.url, [
   "model",
   "ops",
   "rows",
+  "step",
   "targets",
   "train",
   "wasm_kernels",
