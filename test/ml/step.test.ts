@@ -16,6 +16,7 @@ import {
 } from "../../src/nodes/ml/model.ts";
 import { Backprop, headLoss } from "../../src/nodes/ml/step.ts";
 import { classOf, dataLoss, scaleMass } from "../../src/nodes/ml/targets.ts";
+import { maxRelativeError } from "./compare.ts";
 
 /** A batch of random images (input dropout applied for '-d'), its targets and masks. */
 const batchOf = (spec: ModelSpec, rows: number, seed: string) => {
@@ -64,17 +65,6 @@ const tapeGradients = (
   return result!;
 };
 
-/** max |a - b| over max |b|: the error relative to the gradient's scale. */
-const relativeError = (a: Float32Array, b: Float32Array): number => {
-  let scale = 0;
-  let err = 0;
-  for (let i = 0; i < b.length; i++) {
-    scale = Math.max(scale, Math.abs(b[i]));
-    err = Math.max(err, Math.abs(a[i] - b[i]));
-  }
-  return scale === 0 ? err : err / scale;
-};
-
 describe("the written-out training step", () => {
   beforeAll(async () => {
     await initBackend("wasm");
@@ -95,7 +85,7 @@ describe("the written-out training step", () => {
     for (const [key, g] of tape.grads) {
       const mine = direct.grads.get(key)!;
       expect(mine.length, key).toBe(g.length);
-      expect(relativeError(mine, g), key).toBeLessThan(2e-5);
+      expect(maxRelativeError(mine, g), key).toBeLessThan(2e-5);
       // Not all zero: a gradient that vanished would compare equal too easily.
       expect(
         g.some((v) => v !== 0),

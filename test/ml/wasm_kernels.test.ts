@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { Rng } from "../../src/kind/index.ts";
 import { initBackend } from "../../src/nodes/ml/backend.ts";
+import { maxRelativeError } from "./compare.ts";
 
 const random = (shape: number[], seed: string): Float32Array => {
   const rng = new Rng(seed);
@@ -16,16 +17,6 @@ const on = async (backend: string, f: () => tf.Tensor): Promise<Float32Array> =>
   const values = t.dataSync() as Float32Array;
   t.dispose();
   return values;
-};
-
-const maxRelativeError = (a: Float32Array, b: Float32Array): number => {
-  let scale = 0;
-  let err = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(b[i]));
-    err = Math.max(err, Math.abs(a[i] - b[i]));
-  }
-  return err / scale;
 };
 
 const filterGradient = (
