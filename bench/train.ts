@@ -97,7 +97,7 @@ const total = [...byKernel.values()].reduce((a, e) => a + e.ms, 0);
 console.log(
   `\n${profiled}, one warm step of batch 100: ${stepMs.toFixed(2)} ms wall, ` +
     `${stepCpuMs.toFixed(2)} ms CPU; profiled step: ${profile.kernels.length} kernels, ` +
-    `${total.toFixed(2)} ms in kernels (the rest is JS: masks, gathering, Adam, tape)`,
+    `${total.toFixed(2)} ms in kernels (the rest is JS: masks, gathering, bias/ReLU/mask loops, Adam)`,
 );
 for (const [name, e] of [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms)) {
   if (e.ms < 0.01) continue;
