@@ -167,6 +167,41 @@ describe("train.cnn and infer.cnn", () => {
     expect(trained.notes.validation_rows).toBe(expected);
   });
 
+  it("inference multiplies the pixels by the input scale the training used", async () => {
+    const images = peakImages(900, "scaled");
+    const params = { model: "1DPoint", fold: 2, epochs: 15, batch: 50, inputScale: 40 };
+    const trained = await run(trainCnn, params, { images }, "scale-train");
+    const spec = parseModelName("1DPoint");
+    expect(readWeightsTable(spec, trained.outputs.weights).inputScale).toBe(40);
+    const rmseOf = async (weights: Table): Promise<number> => {
+      const inferred = await run(inferCnn, params, { weights, images }, "scale-infer");
+      const mean = inferred.outputs.posteriors.columns.mean as Float64Array;
+      const truth = inferred.outputs.posteriors.columns.m_true as Float64Array;
+      let se = 0;
+      for (let i = 0; i < mean.length; i++) se += (mean[i] - truth[i]) ** 2;
+      return Math.sqrt(se / mean.length);
+    };
+    expect(await rmseOf(trained.outputs.weights)).toBeLessThan(0.08);
+    // The same weights without their input_scale row see pixels 40x too small.
+    const w = trained.outputs.weights;
+    const keep = (w.columns.tensor as string[]).map((t) => t !== "input_scale");
+    const pick = <T>(xs: ArrayLike<T>): T[] => Array.from(xs).filter((_, i) => keep[i]);
+    const unscaled = makeTable({
+      tensor: pick(w.columns.tensor as string[]),
+      shape: pick(w.columns.shape as string[]),
+      index: Int32Array.from(pick(w.columns.index as Int32Array)),
+      value: Float32Array.from(pick(w.columns.value as Float32Array)),
+    });
+    expect(await rmseOf(unscaled)).toBeGreaterThan(0.2);
+  });
+
+  it("refuses an input scale that is not positive", () => {
+    const decode = Schema.decodeUnknownSync(trainCnn.params);
+    expect(decode({}).inputScale).toBe(1);
+    expect(() => decode({ inputScale: 0 })).toThrow(/positive input scale/);
+    expect(() => decode({ inputScale: -2 })).toThrow(/positive input scale/);
+  });
+
   it("rejects a model name outside Table 1 when decoding its parameters", () => {
     const decode = Schema.decodeUnknownSync(trainCnn.params);
     expect(decode({}).model).toBe("2DGauss-d");
@@ -209,5 +244,9 @@ describe("the validation subsample", () => {
       Array.from(pixels.subarray(at + 2, at + 48)),
     );
     expect(pixels[at]).toBe(Math.fround(1e-39)); // the table is left as it was
+    const scaled = selectRows(images, parseModelName("1DPoint"), foldRows(images, 2).test, 4).data;
+    expect(Array.from(scaled.images.subarray(2, 48))).toEqual(
+      Array.from(pixels.subarray(at + 2, at + 48), (x) => Math.fround(x * 4)),
+    );
   });
 });

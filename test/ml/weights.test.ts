@@ -8,11 +8,11 @@ describe("weights table", () => {
   const spec = parseModelName("2DClass-d");
   const weights = initialParams(spec, new Rng("weights"));
 
-  it("holds one row per scalar plus sigma_d2, in the declared schema", () => {
+  it("holds one row per scalar plus sigma_d2 and input_scale, in the declared schema", () => {
     const table = weightsTable(spec, weights, 0.0312);
     expect(checkTable(table, WEIGHTS)).toEqual([]);
     const scalars = [...weights.values()].reduce((a, w) => a + w.length, 0);
-    expect(table.numRows).toBe(scalars + 1);
+    expect(table.numRows).toBe(scalars + 2); // sigma_d2 and input_scale
     expect(table.columns.shape).toContain("1x5x48x24");
   });
 
@@ -20,6 +20,24 @@ describe("weights table", () => {
     const back = readWeightsTable(spec, weightsTable(spec, weights, 0.0312));
     expect(back.sigmaD2).toBeCloseTo(0.0312, 7);
     for (const [name, values] of weights) expect(back.weights.get(name)).toEqual(values);
+  });
+
+  it("carries the input scale, and reads a table written without one as scale 1", () => {
+    const table = weightsTable(spec, weights, 0.0312, 100);
+    expect(readWeightsTable(spec, table).inputScale).toBe(100);
+    const tensor = table.columns.tensor as string[];
+    const keep = tensor.map((t) => t !== "input_scale");
+    const pick = <T>(xs: ArrayLike<T>): T[] => Array.from(xs).filter((_, i) => keep[i]);
+    const older = makeTable({
+      tensor: pick(tensor),
+      shape: pick(table.columns.shape as string[]),
+      index: Int32Array.from(pick(table.columns.index as Int32Array)),
+      value: Float32Array.from(pick(table.columns.value as Float32Array)),
+    });
+    expect(older.numRows).toBe(table.numRows - 1);
+    const back = readWeightsTable(spec, older);
+    expect(back.inputScale).toBe(1);
+    expect(back.weights.has("input_scale")).toBe(false);
   });
 
   it("refuses weights of another model", () => {

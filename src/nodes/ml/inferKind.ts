@@ -47,8 +47,8 @@ export const inferCnn = defineKind({
     const backend = await initBackend();
     ctx.note("backend", backend.detail);
     const images = one(ctx, "images");
-    const { weights, sigmaD2 } = readWeightsTable(spec, one(ctx, "weights"));
-    const { data, rows } = selectRows(images, spec, foldRows(images, p.fold).test);
+    const { weights, sigmaD2, inputScale } = readWeightsTable(spec, one(ctx, "weights"));
+    const { data, rows } = selectRows(images, spec, foldRows(images, p.fold).test, inputScale);
     const started = performance.now();
     const posterior = predict(
       spec,

@@ -10,13 +10,15 @@ import type { Dataset } from "./train.ts";
 
 /**
  * Rows of an images table that `keep` accepts, as a Dataset for `spec`: a
- * copy, with pixels below TINY set to 0 (model.ts: subnormal pixels slow
- * every product with them).
+ * copy, every pixel multiplied by `scale` (train.cnn's `inputScale`), with
+ * pixels below TINY then set to 0 (model.ts: subnormal pixels slow every
+ * product with them).
  */
 export const selectRows = (
   images: Table,
   spec: ModelSpec,
   keep: (row: number) => boolean,
+  scale = 1,
 ): { data: Dataset; rows: Int32Array } => {
   const image = list(images, "image");
   const size = V_BINS * channelsOf(spec);
@@ -31,6 +33,7 @@ export const selectRows = (
   const rows = Int32Array.from(picked);
   const values = new Float32Array(rows.length * size);
   rows.forEach((r, i) => values.set(image.values.subarray(r * size, (r + 1) * size), i * size));
+  if (scale !== 1) for (let i = 0; i < values.length; i++) values[i] *= scale;
   flushTiny(values);
   return { data: { images: values, size, m: Float64Array.from(rows, (r) => m[r]) }, rows };
 };

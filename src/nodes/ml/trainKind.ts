@@ -6,7 +6,7 @@
  */
 import { Schema } from "effect";
 
-import { defineKind, i32, int, makeTable, num, one } from "../../kind/index.ts";
+import { defineKind, i32, int, makeTable, num, one, withDefault } from "../../kind/index.ts";
 import { initBackend } from "./backend.ts";
 import { parseModelName } from "./model.ts";
 import { everyKth, foldRows, implementationOf, modelName, selectRows } from "./rows.ts";
@@ -50,6 +50,16 @@ export const trainCnn = defineKind({
      * more than the training. 0 means all.
      */
     validationMax: int(2000),
+    /**
+     * Every pixel is multiplied by this before the network sees it, in
+     * training and (through the weights table) in inference. 1 keeps the
+     * images as SCIENCE.md defines them (each sums to 1), which leaves a 2D
+     * image's pixels ~50x smaller than a 1D image's; docs/results.md shows
+     * what 100 does to the 2D models.
+     */
+    inputScale: Schema.Finite.check(
+      Schema.isGreaterThan(0, { expected: "a positive input scale" }),
+    ).pipe(withDefault(1)),
   }),
   inputs: { images: { doc: "KDE images (kde.images1d or kde.images2d)" } },
   outputs: {
@@ -71,12 +81,17 @@ export const trainCnn = defineKind({
     ctx.note("backend", backend.detail);
     const images = one(ctx, "images");
     const rows = foldRows(images, p.fold);
-    const { data } = selectRows(images, spec, rows.train);
+    const { data } = selectRows(images, spec, rows.train, p.inputScale);
     ctx.note("training_rows", data.m.length);
     const validation =
       rows.validation === undefined
         ? undefined
-        : selectRows(images, spec, everyKth(images.numRows, rows.validation, p.validationMax)).data;
+        : selectRows(
+            images,
+            spec,
+            everyKth(images.numRows, rows.validation, p.validationMax),
+            p.inputScale,
+          ).data;
     if (validation !== undefined) ctx.note("validation_rows", validation.m.length);
     const result = train(
       spec,
@@ -95,7 +110,7 @@ export const trainCnn = defineKind({
     ctx.note("samples_per_second", Math.round(result.samplesPerSecond));
     if (spec.head === "Point") ctx.note("sigma_d2", result.trainingMse);
     return {
-      weights: weightsTable(spec, result.weights, result.trainingMse),
+      weights: weightsTable(spec, result.weights, result.trainingMse, p.inputScale),
       curve: makeTable({
         epoch: Int32Array.from({ length: p.epochs }, (_, i) => i),
         loss: result.loss,
