@@ -98,7 +98,8 @@ export const table2Markdown = (summary: readonly Row[]): string => {
   const lines = [
     "# Table 2: descriptive statistics of model performance",
     "",
-    "Test views of all folds with 14 <= m_true <= 15 dex; residual ε = E[m] − m_true. " +
+    "Test views with 14 <= m_true <= 15 dex of every fold that was run (all of them unless " +
+      "`observe.runFolds` says fewer; N is per model); residual ε = E[m] − m_true. " +
       "Paper: Ho, Farahi, Rau & Trac (2021), Table 2.",
     "",
     `| ${header.join(" | ")} |`,
