@@ -2,8 +2,9 @@
  * Test scatter as training goes on: trains one model on one fold's training
  * views as `train.cnn` does and, every few epochs, predicts the fold's test
  * views with 14 <= m_true <= 15 and prints sigma_eps, the median residual
- * and the same on (a sample of) the training views, so that over-fitting
- * (test scatter rising while the training scatter falls) shows.
+ * and the 16-84 EPR, the same on the training views in that range, and the
+ * validation loss train.cnn records, so that over-fitting shows (validation
+ * loss rising, training scatter falling below the test scatter).
  *
  *   node bench/epochs.ts TRAIN.parquet TEST.parquet [model=2DClass] [fold=0]
  *                        [epochs=40] [every=5] [seed=epochs] [T=20] [scale=1]
@@ -24,8 +25,10 @@ import { Rng } from "../src/kind/index.ts";
 import { initBackend } from "../src/nodes/ml/backend.ts";
 import { predict } from "../src/nodes/ml/infer.ts";
 import { paramShapes, parseModelName } from "../src/nodes/ml/model.ts";
-import { foldRows, selectRows } from "../src/nodes/ml/rows.ts";
+import { everyKth, foldRows, selectRows } from "../src/nodes/ml/rows.ts";
 import { Trainer, type Dataset } from "../src/nodes/ml/train.ts";
+import { empiricalPercentileRange } from "../src/nodes/metrics/calibration.ts";
+import { posteriorCdf, posteriorOf } from "../src/nodes/metrics/posterior.ts";
 import { moments, quantile } from "../src/nodes/metrics/stats.ts";
 
 const args = process.argv.slice(2);
@@ -48,7 +51,11 @@ const spec = parseModelName(model);
 const read = (file: string) => decodeParquet(new Uint8Array(fs.readFileSync(file))).table;
 const trainImages = read(trainFile);
 const testImages = read(testFile);
-const train = selectRows(trainImages, spec, foldRows(trainImages, fold).train).data;
+const rows = (images: typeof trainImages, keep: (r: number) => boolean, max = 0): Dataset =>
+  selectRows(images, spec, everyKth(images.numRows, keep, max), scale).data;
+const train = rows(trainImages, foldRows(trainImages, fold).train);
+const validationRows = foldRows(trainImages, fold).validation;
+const validation = validationRows && rows(trainImages, validationRows, 2000);
 const inRange = (d: Dataset): Dataset => {
   const keep: number[] = [];
   for (let i = 0; i < d.m.length; i++) if (d.m[i] >= 14 && d.m[i] <= 15) keep.push(i);
@@ -56,30 +63,40 @@ const inRange = (d: Dataset): Dataset => {
   keep.forEach((r, i) => images.set(d.images.subarray(r * d.size, (r + 1) * d.size), i * d.size));
   return { images, size: d.size, m: Float64Array.from(keep, (r) => d.m[r]) };
 };
-const test = inRange(selectRows(testImages, spec, foldRows(testImages, fold).test).data);
-if (scale !== 1)
-  for (const d of [train, test]) for (let i = 0; i < d.images.length; i++) d.images[i] *= scale;
+const test = inRange(rows(testImages, foldRows(testImages, fold).test));
 const trainInRange = inRange(train);
 console.log(
   `${backend.detail}; ${model} fold ${fold} seed "${seed}": ${train.m.length} training rows, ` +
-    `${test.m.length} test and ${trainInRange.m.length} training views with 14 <= m <= 15, T = ${samples}, pixels x ${scale}`,
+    `${validation?.m.length ?? 0} validation rows (as train.cnn), ${test.m.length} test and ` +
+    `${trainInRange.m.length} training views with 14 <= m <= 15, T = ${samples}, pixels x ${scale}`,
 );
 
 const options = { epochs, batch: 100, lr: 1e-3, l2: 1e-4, dropout: 0.1 };
 const trainer = new Trainer(spec, train, options, new Rng(seed));
-const scatter = (d: Dataset): string => {
-  // sigma_D^2 only widens Point posteriors; the means, which are all this reads, ignore it.
-  const mc = { samples, dropout: options.dropout, sigmaD2: 0 };
-  const posterior = predict(spec, trainer.currentWeights(), d, mc, new Rng(`${seed}-mc`));
-  const eps = Float64Array.from(d.m, (m, i) => posterior.mean[i] - m);
-  return `sigma ${moments(eps).std.toFixed(3)} median ${quantile(eps, 0.5).toFixed(3)}`;
+/** sigma_eps, median eps and the 16-84 EPR of the Table A1 posteriors of `d`. */
+const scores = (d: Dataset): string => {
+  const sigmaD2 = spec.head === "Point" ? trainer.trainingMse() : 0;
+  const mc = { samples, dropout: options.dropout, sigmaD2 };
+  const post = predict(spec, trainer.currentWeights(), d, mc, new Rng(`${seed}-mc`));
+  const eps = Float64Array.from(d.m, (m, i) => post.mean[i] - m);
+  const ri = Float64Array.from(d.m, (m, i) => {
+    const probs = spec.head === "Class" ? post.probs.subarray(i * 50, i * 50 + 50) : undefined;
+    return posteriorCdf(posteriorOf(post.mean[i], post.variance[i], probs), m);
+  });
+  const sigma = moments(eps).std.toFixed(3);
+  const median = quantile(eps, 0.5).toFixed(3).padStart(6);
+  return `${sigma} ${median} ${empiricalPercentileRange(ri, 0.16, 0.84).toFixed(3)}`;
 };
-console.log("epoch  train loss  test (14-15)                  training views (14-15)");
+console.log(
+  "epoch  train loss  val loss   test: sigma median EPR16-84   training views: sigma median EPR",
+);
 for (let e = 1; e <= epochs; e++) {
   const loss = trainer.epoch();
   if (e % every !== 0 && e !== 1) continue;
+  const val = validation === undefined ? Number.NaN : trainer.loss(validation);
   console.log(
-    `${String(e).padStart(5)}  ${loss.toFixed(4).padStart(10)}  ${scatter(test)}   ${scatter(trainInRange)}`,
+    `${String(e).padStart(5)}  ${loss.toFixed(4).padStart(10)}  ${val.toFixed(4).padStart(8)}` +
+      `   ${scores(test)}          ${scores(trainInRange)}`,
   );
 }
 // Dead units: those whose incoming weights are all exactly 0 (a ReLU that
