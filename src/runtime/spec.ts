@@ -271,6 +271,8 @@ const parseYaml = (file: string, sets: readonly string[]): ParsedSpec => {
   const lines = new YAML.LineCounter();
   const doc = YAML.parseDocument(text, {
     lineCounter: lines,
+    // `<<: *anchor` copies an anchored mapping, its own keys overriding.
+    merge: true,
     uniqueKeys: true,
     prettyErrors: false,
   });

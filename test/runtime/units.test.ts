@@ -162,3 +162,20 @@ describe("the store", () => {
     );
   });
 });
+
+describe("spec merge keys", () => {
+  it("copy an anchored mapping with `<<: *name`, the mapping's own keys overriding", () => {
+    const spec = path.join(import.meta.dirname, "../../experiments/paper.yaml");
+    const exp = loadExperiment(spec, {
+      kinds: kindRegistry,
+      sets: ["training.inputScale2d=100", "training.epochs=7"],
+    });
+    const oneD = exp.byId.get("train/1DClass/fold-0")!.params;
+    const twoD = exp.byId.get("train/2DClass/fold-0")!.params;
+    expect(oneD.inputScale).toBe(1);
+    expect(twoD.inputScale).toBe(100);
+    expect(twoD.epochs).toBe(7); // from the anchored mapping
+    expect(twoD.model).toBe("2DClass"); // its $model resolved per instance
+    expect({ ...twoD, inputScale: 1, model: "1DClass" }).toEqual(oneD);
+  });
+});
