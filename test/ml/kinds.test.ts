@@ -15,6 +15,7 @@ import { trainCnn } from "../../src/nodes/ml/trainKind.ts";
 import { readWeightsTable, WEIGHTS } from "../../src/nodes/ml/weights.ts";
 import { parseModelName } from "../../src/nodes/ml/model.ts";
 import { imagesSchema, POSTERIORS } from "../../src/nodes/schemas.ts";
+import { withoutTensor } from "./tables.ts";
 
 const run = async <P>(
   kind: NodeKind<P>,
@@ -183,15 +184,7 @@ describe("train.cnn and infer.cnn", () => {
     };
     expect(await rmseOf(trained.outputs.weights)).toBeLessThan(0.08);
     // The same weights without their input_scale row see pixels 40x too small.
-    const w = trained.outputs.weights;
-    const keep = (w.columns.tensor as string[]).map((t) => t !== "input_scale");
-    const pick = <T>(xs: ArrayLike<T>): T[] => Array.from(xs).filter((_, i) => keep[i]);
-    const unscaled = makeTable({
-      tensor: pick(w.columns.tensor as string[]),
-      shape: pick(w.columns.shape as string[]),
-      index: Int32Array.from(pick(w.columns.index as Int32Array)),
-      value: Float32Array.from(pick(w.columns.value as Float32Array)),
-    });
+    const unscaled = withoutTensor(trained.outputs.weights, "input_scale");
     expect(await rmseOf(unscaled)).toBeGreaterThan(0.2);
   });
 

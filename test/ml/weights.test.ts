@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { checkTable, makeTable, Rng } from "../../src/kind/index.ts";
 import { initialParams, parseModelName } from "../../src/nodes/ml/model.ts";
 import { readWeightsTable, WEIGHTS, weightsTable } from "../../src/nodes/ml/weights.ts";
+import { withoutTensor } from "./tables.ts";
 
 describe("weights table", () => {
   const spec = parseModelName("2DClass-d");
@@ -25,15 +26,7 @@ describe("weights table", () => {
   it("carries the input scale, and reads a table written without one as scale 1", () => {
     const table = weightsTable(spec, weights, 0.0312, 100);
     expect(readWeightsTable(spec, table).inputScale).toBe(100);
-    const tensor = table.columns.tensor as string[];
-    const keep = tensor.map((t) => t !== "input_scale");
-    const pick = <T>(xs: ArrayLike<T>): T[] => Array.from(xs).filter((_, i) => keep[i]);
-    const older = makeTable({
-      tensor: pick(tensor),
-      shape: pick(table.columns.shape as string[]),
-      index: Int32Array.from(pick(table.columns.index as Int32Array)),
-      value: Float32Array.from(pick(table.columns.value as Float32Array)),
-    });
+    const older = withoutTensor(table, "input_scale");
     expect(older.numRows).toBe(table.numRows - 1);
     const back = readWeightsTable(spec, older);
     expect(back.inputScale).toBe(1);
