@@ -21,7 +21,7 @@
 import fs from "node:fs";
 
 import { decodeParquet } from "../src/cache/parquet.ts";
-import { Rng } from "../src/kind/index.ts";
+import { f64, Rng, type Table } from "../src/kind/index.ts";
 import { initBackend } from "../src/nodes/ml/backend.ts";
 import { predict } from "../src/nodes/ml/infer.ts";
 import { paramShapes, parseModelName } from "../src/nodes/ml/model.ts";
@@ -30,12 +30,13 @@ import { Trainer, type Dataset } from "../src/nodes/ml/train.ts";
 import { empiricalPercentileRange } from "../src/nodes/metrics/calibration.ts";
 import { posteriorCdf, posteriorOf } from "../src/nodes/metrics/posterior.ts";
 import { moments, quantile } from "../src/nodes/metrics/stats.ts";
+import { TABLE2_RANGE } from "../src/nodes/metrics/table2.ts";
 
 const args = process.argv.slice(2);
 const [trainFile, testFile] = args;
 if (trainFile === undefined || testFile === undefined) {
   throw new Error(
-    "usage: node bench/epochs.ts TRAIN.parquet TEST.parquet [model] [fold] [epochs] [every] [seed] [T]",
+    "usage: node bench/epochs.ts TRAIN.parquet TEST.parquet [model] [fold] [epochs] [every] [seed] [T] [scale]",
   );
 }
 const model = args[2] ?? "2DClass";
@@ -51,20 +52,19 @@ const spec = parseModelName(model);
 const read = (file: string) => decodeParquet(new Uint8Array(fs.readFileSync(file))).table;
 const trainImages = read(trainFile);
 const testImages = read(testFile);
-const rows = (images: typeof trainImages, keep: (r: number) => boolean, max = 0): Dataset =>
+const rows = (images: Table, keep: (r: number) => boolean, max = 0): Dataset =>
   selectRows(images, spec, everyKth(images.numRows, keep, max), scale).data;
-const train = rows(trainImages, foldRows(trainImages, fold).train);
-const validationRows = foldRows(trainImages, fold).validation;
-const validation = validationRows && rows(trainImages, validationRows, 2000);
-const inRange = (d: Dataset): Dataset => {
-  const keep: number[] = [];
-  for (let i = 0; i < d.m.length; i++) if (d.m[i] >= 14 && d.m[i] <= 15) keep.push(i);
-  const images = new Float32Array(keep.length * d.size);
-  keep.forEach((r, i) => images.set(d.images.subarray(r * d.size, (r + 1) * d.size), i * d.size));
-  return { images, size: d.size, m: Float64Array.from(keep, (r) => d.m[r]) };
+/** `keep` narrowed to the views with 14 <= m_true <= 15, as Table 2 reads. */
+const inRange = (images: Table, keep: (r: number) => boolean) => {
+  const m = f64(images, "m");
+  const { mMin, mMax } = TABLE2_RANGE;
+  return (r: number) => keep(r) && m[r] >= mMin && m[r] <= mMax;
 };
-const test = inRange(rows(testImages, foldRows(testImages, fold).test));
-const trainInRange = inRange(train);
+const split = foldRows(trainImages, fold);
+const train = rows(trainImages, split.train);
+const validation = split.validation && rows(trainImages, split.validation, 2000);
+const test = rows(testImages, inRange(testImages, foldRows(testImages, fold).test));
+const trainInRange = rows(trainImages, inRange(trainImages, split.train));
 console.log(
   `${backend.detail}; ${model} fold ${fold} seed "${seed}": ${train.m.length} training rows, ` +
     `${validation?.m.length ?? 0} validation rows (as train.cnn), ${test.m.length} test and ` +
